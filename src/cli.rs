@@ -1,0 +1,106 @@
+//! The command line (SPEC §3). Exit status: 0 success, 1 playbook errors
+//! (or warnings under `--deny-warnings`), 2 bad usage or I/O failure.
+
+use crate::analyze::{Analysis, analyze, fails};
+use crate::diag::{render_github, render_human, render_json, summary_line};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(
+    name = "mostbook",
+    version,
+    about = "Check and publish social-media strategy playbooks written with the MOST method"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report every problem of a playbook, like a compiler
+    Check {
+        /// The playbook folder (holding playbook.yaml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The build date (YYYY-MM-DD) objectives are measured against
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Fail (exit 1) on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+pub const OK: i32 = 0;
+pub const FAILED: i32 = 1;
+pub const USAGE: i32 = 2;
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            dir,
+            format,
+            today,
+            deny_warnings,
+        } => check(&dir, format, today.as_deref(), deny_warnings),
+    }
+}
+
+fn check(dir: &Path, format: Format, today: Option<&str>, deny_warnings: bool) -> i32 {
+    let analysis = match analyze(dir, None, today) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    match format {
+        Format::Human => print_human(&analysis),
+        Format::Json => print!("{}", render_json(&analysis.diags)),
+        Format::Github => print!("{}", render_github(&analysis.diags, &github_prefix(dir))),
+    }
+    if fails(&analysis.diags, deny_warnings) {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+/// Prints diagnostics and the closing count to stderr, in colour on a terminal (never with NO_COLOR).
+pub fn print_human(a: &Analysis) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let sources: HashMap<String, String> = a
+        .diags
+        .list
+        .iter()
+        .filter_map(|d| a.sources.get(&d.file).map(|s| (d.file.clone(), s.to_string())))
+        .collect();
+    eprint!("{}", render_human(&a.diags, &sources, color));
+    eprintln!("{}", summary_line(&a.diags));
+}
+
+/// The playbook folder as a path prefix for annotations (`""` for the current folder).
+fn github_prefix(dir: &Path) -> String {
+    let s = dir.to_string_lossy().replace('\\', "/");
+    let s = s.trim_start_matches("./").trim_end_matches('/');
+    if s.is_empty() || s == "." {
+        String::new()
+    } else {
+        format!("{s}/")
+    }
+}

@@ -1,0 +1,330 @@
+//! Stage 1 — load: read `playbook.yaml` and every `content/**/*.md` into the model.
+//!
+//! Nothing here looks across files; that is [`crate::resolve`]'s job.
+
+pub mod config;
+pub mod element;
+pub mod fields;
+pub mod frontmatter;
+pub mod yaml;
+
+use crate::diag::{Diagnostic, Diagnostics, Rule};
+use crate::model::{Config, Element};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use yaml::Pos;
+
+/// Everything read from disk.
+pub struct Loaded {
+    pub root: PathBuf,
+    /// `None` when playbook.yaml is unusable (its problems are in `diags`).
+    pub config: Option<Config>,
+    pub elements: Vec<Element>,
+    /// The text of every file read, by relative path, for diagnostics.
+    pub sources: HashMap<String, Arc<str>>,
+    /// Lowercased ids of content files that could not be read as elements:
+    /// references to them are not reported again.
+    pub unreadable_ids: HashSet<String>,
+    pub diags: Diagnostics,
+}
+
+/// A failure that is not a problem of the playbook: exit status 2.
+#[derive(Debug)]
+pub enum LoadError {
+    NoPlaybook(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NoPlaybook(p) => write!(
+                f,
+                "no playbook.yaml in `{}` (run `mostbook init` to start a playbook there)",
+                p.display()
+            ),
+            LoadError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
+        }
+    }
+}
+
+/// One content file found under `content/`.
+struct Found {
+    path: PathBuf,
+    /// Relative to the playbook folder, `/`-separated.
+    rel: String,
+}
+
+/// Loads the playbook at `root`. `skip` is a folder never read as input (the output).
+pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
+    let cfg_path = root.join(config::FILE);
+    let cfg_bytes = match std::fs::read(&cfg_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::NoPlaybook(root.to_path_buf())),
+        Err(e) => return Err(LoadError::Io(cfg_path, e)),
+    };
+    let mut diags = Diagnostics::default();
+    let mut sources = HashMap::new();
+    let config = match decode(config::FILE, &cfg_bytes) {
+        Ok(text) => {
+            let (cfg, ds) = config::parse(&text, root);
+            diags.extend(ds);
+            sources.insert(config::FILE.to_owned(), Arc::from(frontmatter::strip_bom(&text)));
+            cfg
+        }
+        Err(d) => {
+            diags.push(Diagnostic {
+                rule: Rule::InvalidConfig,
+                ..d
+            });
+            None
+        }
+    };
+
+    let found = walk(root, skip)?;
+    let networks: Vec<String> = config
+        .iter()
+        .flat_map(|c| c.networks.iter().map(|n| n.id.clone()))
+        .collect();
+    let results: Vec<FileResult> = found.par_iter().map(|f| load_file(f, &networks)).collect();
+
+    let mut elements = Vec::with_capacity(results.len());
+    let mut unreadable_ids = HashSet::new();
+    for (f, r) in found.iter().zip(results) {
+        diags.extend(r.diags);
+        if let Some(text) = r.text {
+            sources.insert(f.rel.clone(), text);
+        }
+        match r.element {
+            Some(e) => elements.push(e),
+            None => {
+                unreadable_ids.insert(path_id(&f.rel).to_lowercase());
+                if let Some(id) = r.explicit_id {
+                    unreadable_ids.insert(id.to_lowercase());
+                }
+            }
+        }
+    }
+    Ok(Loaded {
+        root: root.to_path_buf(),
+        config,
+        elements,
+        sources,
+        unreadable_ids,
+        diags,
+    })
+}
+
+/// Every `*.md` under `content/`, sorted, hidden entries and `skip` left out.
+fn walk(root: &Path, skip: Option<&Path>) -> Result<Vec<Found>, LoadError> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Ok(Vec::new());
+    }
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let skipped = skip
+                .as_ref()
+                .is_some_and(|s| e.file_type().is_dir() && e.path().canonicalize().is_ok_and(|p| &p == s));
+            !hidden && !skipped
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            // A symlink loop or a folder that vanished: skip it, like `find -L`.
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e) => {
+                let path = e.path().unwrap_or(&content).to_path_buf();
+                return Err(LoadError::Io(path, e.into()));
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let rel_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        let rel = format!("content/{}", to_slash(rel_content));
+        found.push(Found {
+            path: entry.path().to_path_buf(),
+            rel,
+        });
+    }
+    Ok(found)
+}
+
+fn to_slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The id a file gets from its path: `content/linkedin/mission.md` → `linkedin/mission`.
+pub fn path_id(rel: &str) -> &str {
+    let p = rel.strip_prefix("content/").unwrap_or(rel);
+    p.strip_suffix(".md").unwrap_or(p)
+}
+
+struct FileResult {
+    text: Option<Arc<str>>,
+    element: Option<Element>,
+    explicit_id: Option<String>,
+    diags: Vec<Diagnostic>,
+}
+
+fn load_file(f: &Found, networks: &[String]) -> FileResult {
+    let mut out = FileResult {
+        text: None,
+        element: None,
+        explicit_id: None,
+        diags: Vec::new(),
+    };
+    let bytes = match std::fs::read(&f.path) {
+        Ok(b) => b,
+        Err(e) => {
+            out.diags.push(Diagnostic::new(
+                Rule::InvalidEncoding,
+                &f.rel,
+                Pos::START,
+                format!("cannot read this file: {e}"),
+            ));
+            return out;
+        }
+    };
+    let text = match decode(&f.rel, &bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            out.diags.push(d);
+            return out;
+        }
+    };
+    let text: Arc<str> = match text.strip_prefix('\u{feff}') {
+        Some(stripped) => Arc::from(stripped),
+        None => Arc::from(text),
+    };
+    out.text = Some(text.clone());
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err(frontmatter::SplitError::Missing) => {
+            out.diags.push(
+                Diagnostic::new(
+                    Rule::MissingFrontMatter,
+                    &f.rel,
+                    Pos::START,
+                    "this file does not start with a `---` front-matter",
+                )
+                .help("start the file with `---`, the fields (`step:`, `title:`, …), and `---`"),
+            );
+            return out;
+        }
+        Err(frontmatter::SplitError::Unterminated) => {
+            out.diags.push(
+                Diagnostic::new(
+                    Rule::UnterminatedFrontMatter,
+                    &f.rel,
+                    Pos::START,
+                    "the front-matter opened here is never closed",
+                )
+                .width(3)
+                .help("add a line `---` after the last field"),
+            );
+            return out;
+        }
+    };
+    let doc = match yaml::parse(split.yaml) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let pos = Pos::new(e.pos.line + split.yaml_line - 1, e.pos.col);
+            out.diags.push(Diagnostic::new(
+                Rule::YamlSyntax,
+                &f.rel,
+                pos,
+                format!("the front-matter is not valid YAML: {}", e.message),
+            ));
+            return out;
+        }
+    };
+    let pid = path_id(&f.rel);
+    let first = pid.split('/').next().unwrap_or("");
+    let folder_network = (pid.contains('/'))
+        .then(|| networks.iter().find(|n| n.eq_ignore_ascii_case(first)))
+        .flatten()
+        .map(String::as_str);
+    let parsed = element::read(&f.rel, split.yaml, split.yaml_line, &doc, pid, folder_network);
+    out.diags = parsed.diags;
+    match parsed.element {
+        Some(mut e) => {
+            e.text = text.clone();
+            e.body_offset = split.body_offset;
+            e.body_line = split.body_line;
+            out.element = Some(e);
+        }
+        None => out.explicit_id = explicit_id(&doc),
+    }
+    out
+}
+
+fn explicit_id(doc: &yaml::Node) -> Option<String> {
+    match &doc.value {
+        yaml::Value::Map(e) => e
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("id"))
+            .and_then(|(_, v)| v.as_scalar_text()),
+        _ => None,
+    }
+}
+
+/// UTF-8 text, or an `invalid-encoding` diagnostic at the first bad byte.
+fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let good = good.strip_prefix('\u{feff}').unwrap_or(good);
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let byte = bytes[e.valid_up_to()];
+            let latin1 = if byte >= 0xA0 {
+                format!(" (`{}` in Latin-1)", byte as char)
+            } else {
+                String::new()
+            };
+            Err(Diagnostic::new(
+                Rule::InvalidEncoding,
+                rel,
+                Pos::new(
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                    u32::try_from(col).unwrap_or(u32::MAX),
+                ),
+                format!("this file is not UTF-8: byte 0x{byte:02X}{latin1} cannot be read"),
+            )
+            .help("save the file as UTF-8 (most editors offer it under “Save with encoding”)"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_encoding_points_at_the_first_bad_byte() {
+        let d = decode("content/a.md", b"---\ntitle: caf\xe9\n").unwrap_err();
+        assert_eq!(d.rule, Rule::InvalidEncoding);
+        assert_eq!(d.pos, Pos::new(2, 11));
+        assert!(d.message.contains("`é` in Latin-1"), "{}", d.message);
+    }
+
+    #[test]
+    fn path_ids() {
+        assert_eq!(path_id("content/linkedin/tactics/t.md"), "linkedin/tactics/t");
+    }
+}

@@ -1,0 +1,101 @@
+//! Stage 2 — resolve: ids, references, networks and body links become a graph.
+//!
+//! Rules that are failures to resolve live here, one file each:
+//! [`ids`] (`invalid-id`, `duplicate-id`, `duplicate-url`),
+//! [`references`] (`unknown-reference`, `ambiguous-reference`, `wrong-level`),
+//! [`networks`] (`unknown-network`, `network-mismatch`, `missing-network`),
+//! [`links`] (`broken-link`, `broken-anchor`).
+
+pub mod ids;
+pub mod links;
+pub mod networks;
+pub mod references;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::Loaded;
+use crate::load::yaml::Pos;
+use crate::markdown::scan::{Scan, scan};
+use crate::model::{Config, Element};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A body link, resolved.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// As written in the Markdown.
+    pub dest: String,
+    /// The element it points to (`None`: external, a static file, or broken).
+    pub target: Option<usize>,
+    pub fragment: Option<String>,
+}
+
+/// The playbook after resolution: the model plus its graph.
+pub struct Playbook {
+    pub root: PathBuf,
+    pub config: Config,
+    pub elements: Vec<Element>,
+    /// Per element: the elements it serves, resolved, in the order written.
+    pub serves: Vec<Vec<usize>>,
+    /// Per element: the elements serving it, sorted by id.
+    pub served_by: Vec<Vec<usize>>,
+    /// Per element: headings, links and raw HTML of its body.
+    pub scans: Vec<Scan>,
+    /// Per element: its body links, resolved (same order as `scans[i].links`).
+    pub links: Vec<Vec<Link>>,
+    /// Per element: the elements whose bodies link to it, sorted by id.
+    pub backlinks: Vec<Vec<usize>>,
+    /// Per element: its page, relative to the site root (`linkedin/tactics/x.html`).
+    pub urls: Vec<String>,
+    pub sources: HashMap<String, Arc<str>>,
+    /// Per element: named by an ambiguous or wrong-level reference. Such a
+    /// reference is reported once; the element is not also a `dead-end`.
+    pub contested: Vec<bool>,
+}
+
+impl Playbook {
+    /// The position in the file of a byte offset of an element's body.
+    pub fn body_pos(&self, i: usize, offset: usize) -> Pos {
+        let e = &self.elements[i];
+        let before = &e.body()[..offset.min(e.body().len())];
+        let line = e.body_line as usize + before.matches('\n').count();
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        Pos::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        )
+    }
+
+    pub fn by_step(&self, step: crate::model::Step) -> impl Iterator<Item = usize> + '_ {
+        (0..self.elements.len()).filter(move |&i| self.elements[i].step == step)
+    }
+}
+
+/// Resolves what was loaded. `None` when playbook.yaml is unusable.
+pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
+    let config = loaded.config?;
+    let elements = loaded.elements;
+    let n = elements.len();
+    let scans: Vec<Scan> = elements.par_iter().map(|e| scan(e.body())).collect();
+    let mut pb = Playbook {
+        root: loaded.root,
+        config,
+        elements,
+        serves: vec![Vec::new(); n],
+        served_by: vec![Vec::new(); n],
+        scans,
+        links: vec![Vec::new(); n],
+        backlinks: vec![Vec::new(); n],
+        urls: Vec::new(),
+        sources: loaded.sources,
+        contested: vec![false; n],
+    };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let index = ids::check(&mut pb, &mut out);
+    references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut out);
+    networks::resolve(&mut pb, &mut out);
+    links::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut out);
+    diags.extend(out);
+    Some(pb)
+}
