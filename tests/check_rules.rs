@@ -37,9 +37,7 @@ type Exp = (&'static str, &'static str, &'static str, u64, u64);
 // ---------------------------------------------------------------- harness
 
 fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
 fn mostbook() -> Command {
@@ -69,10 +67,7 @@ fn all_output(out: &Output) -> String {
 /// `mostbook check DIR --format json --today 2027-03-15 EXTRA…`
 fn check_json_with(dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> (i32, Value, Output) {
     let mut cmd = mostbook();
-    cmd.arg("check")
-        .arg(dir)
-        .args(["--format", "json"])
-        .args(extra);
+    cmd.arg("check").arg(dir).args(["--format", "json"]).args(extra);
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -136,11 +131,7 @@ fn validate_shape(json: &Value) {
             "`help` is neither a string nor null in {d}"
         );
     }
-    assert_eq!(
-        json["errors"].as_u64(),
-        Some(errors),
-        "`errors` count in {json:#}"
-    );
+    assert_eq!(json["errors"].as_u64(), Some(errors), "`errors` count in {json:#}");
     assert_eq!(
         json["warnings"].as_u64(),
         Some(warnings),
@@ -185,10 +176,7 @@ fn assert_diagnostics(name: &str, json: &Value, expected: &[Exp]) {
     for d in diags {
         let k = key(d);
         if got[&k] > want.get(&k).copied().unwrap_or(0) {
-            problems += &format!(
-                "  unexpected {:?}: {} (help: {})\n",
-                k, d["message"], d["help"]
-            );
+            problems += &format!("  unexpected {:?}: {} (help: {})\n", k, d["message"], d["help"]);
         }
     }
     assert!(
@@ -235,9 +223,7 @@ fn assert_help(json: &Value, rule: &str, file: &str, line: u64, needles: &[&str]
 
 /// A fresh copy of a fixture under the test's temporary folder.
 fn temp_copy(rel: &str, name: &str) -> PathBuf {
-    let dest = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("check_rules")
-        .join(name);
+    let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check_rules").join(name);
     if dest.exists() {
         fs::remove_dir_all(&dest).unwrap();
     }
@@ -440,13 +426,7 @@ fn unknown_reference() {
         "rules/unknown-reference",
         1,
         &[
-            (
-                E,
-                "unknown-reference",
-                "content/linkedin/thursday-video.md",
-                6,
-                5,
-            ),
+            (E, "unknown-reference", "content/linkedin/thursday-video.md", 6, 5),
             (E, "unknown-reference", "content/linkedin/friday.md", 4, 9),
         ],
     );
@@ -465,13 +445,7 @@ fn ambiguous_reference() {
     let json = assert_fixture(
         "rules/ambiguous-reference",
         1,
-        &[(
-            E,
-            "ambiguous-reference",
-            "content/linkedin/thursday.md",
-            4,
-            9,
-        )],
+        &[(E, "ambiguous-reference", "content/linkedin/thursday.md", 4, 9)],
     );
     // the candidates
     assert_help(
@@ -489,27 +463,9 @@ fn unknown_field_helps() {
         "rules/unknown-field",
         1,
         &[
-            (
-                E,
-                "unknown-field",
-                "content/linkedin/thursday-poll.md",
-                6,
-                1,
-            ),
-            (
-                E,
-                "unknown-field",
-                "content/linkedin/thursday-poll.md",
-                7,
-                1,
-            ),
-            (
-                E,
-                "unknown-field",
-                "content/linkedin/thursday-poll.md",
-                10,
-                3,
-            ),
+            (E, "unknown-field", "content/linkedin/thursday-poll.md", 6, 1),
+            (E, "unknown-field", "content/linkedin/thursday-poll.md", 7, 1),
+            (E, "unknown-field", "content/linkedin/thursday-poll.md", 10, 3),
         ],
     );
     let file = "content/linkedin/thursday-poll.md";
@@ -521,13 +477,7 @@ fn unknown_field_helps() {
 fn invalid_value_helps() {
     let json = check_json(&fixture("rules/invalid-value"), &[]).1;
     // an unknown enum value lists (or suggests) the expected ones
-    assert_help(
-        &json,
-        "invalid-value",
-        "content/linkedin/typo-step.md",
-        2,
-        &["tactic"],
-    );
+    assert_help(&json, "invalid-value", "content/linkedin/typo-step.md", 2, &["tactic"]);
     assert_help(
         &json,
         "invalid-value",
@@ -563,20 +513,8 @@ fn invalid_encoding() {
         &[],
         1,
         &[
-            (
-                E,
-                "invalid-encoding",
-                "content/linkedin/thursday-video.md",
-                3,
-                11,
-            ),
-            (
-                E,
-                "invalid-encoding",
-                "content/linkedin/friday-photo.md",
-                10,
-                9,
-            ),
+            (E, "invalid-encoding", "content/linkedin/thursday-video.md", 3, 11),
+            (E, "invalid-encoding", "content/linkedin/friday-photo.md", 10, 9),
         ],
     );
 }
@@ -593,13 +531,7 @@ fn bom_and_crlf_keep_positions() {
         &[],
         1,
         &[
-            (
-                E,
-                "unknown-reference",
-                "content/linkedin/thursday-video.md",
-                6,
-                5,
-            ),
+            (E, "unknown-reference", "content/linkedin/thursday-video.md", 6, 5),
             (E, "unknown-reference", "content/linkedin/friday.md", 4, 9),
         ],
     );
@@ -611,10 +543,7 @@ fn bom_and_crlf_keep_positions() {
         &dir,
         &[],
         1,
-        &[
-            (E, "broken-link", TV, 13, 10),
-            (E, "broken-link", TV, 13, 60),
-        ],
+        &[(E, "broken-link", TV, 13, 10), (E, "broken-link", TV, 13, 60)],
     );
 
     let dir = temp_copy("rules/missing-front-matter", "bom-missing-front-matter");
@@ -641,7 +570,7 @@ fn deny_warnings_fails_a_warning_only_playbook() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| key(d))
+        .map(key)
         .map(|(_, rule, file, line, col)| (rule, file, line, col))
         .collect();
     assert_eq!(found, vec![("no-format".into(), TV.into(), 2, 7)]);
@@ -655,13 +584,7 @@ fn build_date_from_source_date_epoch() {
     let dir = fixture("rules/objective-overdue");
     let overdue: &[Exp] = &[
         (W, "objective-overdue", SIGNUPS, 12, 6),
-        (
-            W,
-            "objective-overdue",
-            "content/objectives/decrease-late.md",
-            12,
-            6,
-        ),
+        (W, "objective-overdue", "content/objectives/decrease-late.md", 12, 6),
     ];
     // 2027-03-15T12:00:00Z
     let (code, json, _) = check_json_with(&dir, &[], &[("SOURCE_DATE_EPOCH", "1805112000")]);
@@ -672,16 +595,8 @@ fn build_date_from_source_date_epoch() {
     assert_diagnostics("objective-overdue (earlier SOURCE_DATE_EPOCH)", &json, &[]);
     assert_eq!(code, 0);
     // --today wins over SOURCE_DATE_EPOCH
-    let (_, json, _) = check_json_with(
-        &dir,
-        &["--today", TODAY],
-        &[("SOURCE_DATE_EPOCH", "1802692800")],
-    );
-    assert_diagnostics(
-        "objective-overdue (--today over SOURCE_DATE_EPOCH)",
-        &json,
-        overdue,
-    );
+    let (_, json, _) = check_json_with(&dir, &["--today", TODAY], &[("SOURCE_DATE_EPOCH", "1802692800")]);
+    assert_diagnostics("objective-overdue (--today over SOURCE_DATE_EPOCH)", &json, overdue);
 }
 
 #[test]
@@ -723,12 +638,7 @@ fn bad_usage_is_exit_2() {
         let mut cmd = mostbook();
         cmd.arg("check").arg(&sound).args(args);
         let out = run(cmd);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "check {args:?}: {}",
-            all_output(&out)
-        );
+        assert_eq!(out.status.code(), Some(2), "check {args:?}: {}", all_output(&out));
     }
 }
 
@@ -740,13 +650,7 @@ fn sound_playbook_has_no_diagnostics() {
     // a BOM and CRLF line ends are fine
     to_bom_crlf(&dir.join("content/x/tactics/daily-thread.md"));
     assert_dir("sound", &dir, &[], 0, &[]);
-    assert_dir(
-        "sound (--deny-warnings)",
-        &dir,
-        &["--deny-warnings"],
-        0,
-        &[],
-    );
+    assert_dir("sound (--deny-warnings)", &dir, &["--deny-warnings"], 0, &[]);
 
     // the human format says so too, and exits 0
     let mut cmd = mostbook();
@@ -764,20 +668,8 @@ fn sound_playbook_has_no_diagnostics() {
 
 const MANY: &[Exp] = &[
     // due: 2027-13-01, and no owner
-    (
-        E,
-        "invalid-value",
-        "content/linkedin/objectives/signups.md",
-        10,
-        6,
-    ),
-    (
-        W,
-        "smart-realistic",
-        "content/linkedin/objectives/signups.md",
-        2,
-        7,
-    ),
+    (E, "invalid-value", "content/linkedin/objectives/signups.md", 10, 6),
+    (W, "smart-realistic", "content/linkedin/objectives/signups.md", 2, 7),
     // [[newsletter]]
     (E, "broken-link", "content/strategies/blog.md", 6, 56),
     // ../../objectives/brand.md#the-goal
@@ -789,20 +681,8 @@ const MANY: &[Exp] = &[
         5,
     ),
     // from 2027-09-01 until 2027-06-30; an onerror handler
-    (
-        E,
-        "invalid-dates",
-        "content/linkedin/tactics/tuesday-video.md",
-        10,
-        10,
-    ),
-    (
-        W,
-        "unsafe-html",
-        "content/linkedin/tactics/tuesday-video.md",
-        12,
-        16,
-    ),
+    (E, "invalid-dates", "content/linkedin/tactics/tuesday-video.md", 10, 10),
+    (W, "unsafe-html", "content/linkedin/tactics/tuesday-video.md", 12, 16),
     // serves: case-study-funel
     (
         E,
@@ -812,61 +692,19 @@ const MANY: &[Exp] = &[
         9,
     ),
     // a tactic serving an objective; no formats
-    (
-        E,
-        "wrong-level",
-        "content/linkedin/tactics/friday-poll.md",
-        4,
-        9,
-    ),
-    (
-        W,
-        "no-format",
-        "content/linkedin/tactics/friday-poll.md",
-        2,
-        7,
-    ),
+    (E, "wrong-level", "content/linkedin/tactics/friday-poll.md", 4, 9),
+    (W, "no-format", "content/linkedin/tactics/friday-poll.md", 2, 7),
     // network: instagram
-    (
-        E,
-        "unknown-network",
-        "content/linkedin/tactics/weekend-story.md",
-        4,
-        10,
-    ),
+    (E, "unknown-network", "content/linkedin/tactics/weekend-story.md", 4, 10),
     // an x tactic serving a linkedin strategy (the list's second item)
-    (
-        E,
-        "network-mismatch",
-        "content/x/tactics/daily-thread.md",
-        6,
-        5,
-    ),
+    (E, "network-mismatch", "content/x/tactics/daily-thread.md", 6, 5),
     // step: tactique
     (E, "invalid-value", "content/x/tactics/weekly-poll.md", 2, 7),
     // tittle: — an unknown field, and so no title
-    (
-        E,
-        "unknown-field",
-        "content/x/tactics/monday-quote.md",
-        3,
-        1,
-    ),
-    (
-        E,
-        "missing-field",
-        "content/x/tactics/monday-quote.md",
-        1,
-        1,
-    ),
+    (E, "unknown-field", "content/x/tactics/monday-quote.md", 3, 1),
+    (E, "missing-field", "content/x/tactics/monday-quote.md", 1, 1),
     // title: "Saturday recap   (unclosed quote)
-    (
-        E,
-        "yaml-syntax",
-        "content/x/tactics/saturday-recap.md",
-        3,
-        8,
-    ),
+    (E, "yaml-syntax", "content/x/tactics/saturday-recap.md", 3, 8),
 ];
 
 #[test]
@@ -970,14 +808,7 @@ fn human(dir: &Path) -> (i32, Vec<String>) {
 
 /// Asserts a rustc-like block: `HEADER`, then ` --> …PATH:LINE:COL`, then the
 /// source line `SOURCE` and a caret line whose `^` sits under column COL.
-fn assert_human_block(
-    lines: &[String],
-    header: &str,
-    path: &str,
-    line: u64,
-    col: u64,
-    source: &str,
-) {
+fn assert_human_block(lines: &[String], header: &str, path: &str, line: u64, col: u64, source: &str) {
     let all = lines.join("\n");
     let h = lines
         .iter()
@@ -1056,14 +887,7 @@ fn human_format_unknown_reference() {
 fn human_format_warning() {
     let (code, lines) = human(&fixture("rules/smart-realistic"));
     assert_eq!(code, 0);
-    assert_human_block(
-        &lines,
-        "warning[smart-realistic]",
-        SIGNUPS,
-        2,
-        7,
-        "step: objective",
-    );
+    assert_human_block(&lines, "warning[smart-realistic]", SIGNUPS, 2, 7, "step: objective");
     let last = lines.iter().rev().find(|l| !l.trim().is_empty()).unwrap();
     assert!(
         last.contains('1') && last.contains("warning"),
