@@ -21,6 +21,24 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check the playbook, then render it as a static site
+    Build {
+        /// The playbook folder (holding playbook.yaml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder [default: DIR/public]
+        #[arg(short, long, value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Render drafts too
+        #[arg(long)]
+        drafts: bool,
+        /// The build date (YYYY-MM-DD) objectives are measured against
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Fail (exit 1) on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Report every problem of a playbook, like a compiler
     Check {
         /// The playbook folder (holding playbook.yaml)
@@ -52,12 +70,58 @@ pub const USAGE: i32 = 2;
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
+        Command::Build {
+            dir,
+            out,
+            drafts,
+            today,
+            deny_warnings,
+        } => {
+            let out = out.unwrap_or_else(|| dir.join("public"));
+            let opts = crate::build::BuildOptions {
+                drafts,
+                today,
+                deny_warnings,
+            };
+            build(&dir, &out, &opts)
+        }
         Command::Check {
             dir,
             format,
             today,
             deny_warnings,
         } => check(&dir, format, today.as_deref(), deny_warnings),
+    }
+}
+
+fn build(dir: &Path, out: &Path, opts: &crate::build::BuildOptions) -> i32 {
+    use crate::build::BuildError;
+    match crate::build::build(dir, out, opts) {
+        Ok(report) => {
+            print_human_if_any(&report.analysis);
+            eprintln!("{}", report.summary());
+            OK
+        }
+        Err(BuildError::Playbook(analysis)) => {
+            print_human(&analysis);
+            eprintln!("error: nothing was written; the previous output is unchanged");
+            FAILED
+        }
+        Err(e @ BuildError::Template(_)) => {
+            eprintln!("error: {e}");
+            FAILED
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            USAGE
+        }
+    }
+}
+
+/// Prints the warnings of a successful build, if there are any.
+fn print_human_if_any(a: &Analysis) {
+    if !a.diags.list.is_empty() {
+        print_human(a);
     }
 }
 

@@ -2,15 +2,20 @@
 //! the MOST method (Mission, Objectives, Strategies, Tactics).
 //!
 //! The data flows one way, one module per stage:
-//! [`load`] → [`resolve`] → [`check`] → `render` → `write`;
-//! [`analyze`] runs the first three, [`cli`] is the command line.
+//! [`load`] → [`resolve`] → [`check`] → [`render`] → [`write`];
+//! [`analyze`] runs the first three, [`build`] all five, [`cli`] is the command line.
 
 pub mod analyze;
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod generate;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pool;
+pub mod render;
 pub mod resolve;
+pub mod theme;
+pub mod write;

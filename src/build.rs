@@ -1,0 +1,108 @@
+//! `mostbook build`: load → resolve → check → render → write.
+
+use crate::analyze::{Analysis, AnalyzeError, analyze, fails};
+use crate::render::{self, RenderError};
+use crate::theme::{self, ThemeError};
+use crate::write::{self, WriteError};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub struct BuildOptions {
+    pub drafts: bool,
+    pub today: Option<String>,
+    pub deny_warnings: bool,
+}
+
+pub struct BuildReport {
+    pub analysis: Analysis,
+    pub files: usize,
+    pub pages: usize,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// The one summary line: files, pages, warnings, time.
+    pub fn summary(&self) -> String {
+        let w = self.analysis.diags.warnings();
+        format!(
+            "built {} pages ({} files) in {:.2} s{}",
+            self.pages,
+            self.files,
+            self.elapsed.as_secs_f64(),
+            match w {
+                0 => String::new(),
+                1 => ", 1 warning".to_owned(),
+                n => format!(", {n} warnings"),
+            }
+        )
+    }
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// Exit 2: no playbook, unreadable folder, bad date.
+    Analyze(AnalyzeError),
+    /// Exit 1: the playbook has errors (or warnings under --deny-warnings).
+    Playbook(Box<Analysis>),
+    /// Exit 1: a template of the theme or the playbook fails.
+    Template(String),
+    /// Exit 2: the output folder is refused or cannot be written.
+    Write(WriteError),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Analyze(e) => e.fmt(f),
+            BuildError::Playbook(a) => write!(f, "the playbook has {} errors", a.diags.errors()),
+            BuildError::Template(e) => f.write_str(e),
+            BuildError::Write(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::fmt::Debug for Analysis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Analysis({} diagnostics)", self.diags.list.len())
+    }
+}
+
+impl From<ThemeError> for BuildError {
+    fn from(e: ThemeError) -> Self {
+        BuildError::Template(e.to_string())
+    }
+}
+
+impl From<RenderError> for BuildError {
+    fn from(e: RenderError) -> Self {
+        BuildError::Template(e.to_string())
+    }
+}
+
+pub fn build(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    write::check_output(dir, out).map_err(BuildError::Write)?;
+    let analysis = analyze(dir, Some(out), opts.today.as_deref()).map_err(BuildError::Analyze)?;
+    if fails(&analysis.diags, opts.deny_warnings) || analysis.playbook.is_none() {
+        return Err(BuildError::Playbook(Box::new(analysis)));
+    }
+    let pb = analysis.playbook.as_ref().expect("checked above");
+    let site = crate::pool::run(|| -> Result<render::Site, BuildError> {
+        let mut theme = theme::load(&pb.root, &pb.config.theme, pb.config.language)?;
+        let site = render::render(
+            pb,
+            &analysis.diags,
+            analysis.today,
+            &mut theme,
+            &render::Options { drafts: opts.drafts },
+        )?;
+        write::write(&site, dir, out).map_err(BuildError::Write)?;
+        Ok(site)
+    })?;
+    Ok(BuildReport {
+        files: site.files.len() + 1,
+        pages: site.pages,
+        elapsed: start.elapsed(),
+        analysis,
+    })
+}

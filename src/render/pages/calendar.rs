@@ -1,0 +1,118 @@
+//! `calendar.html` (the publishing week, days × hours, per network) and `calendar.ics`.
+
+use crate::render::schedule::{format_time, monthly, week_slots};
+use crate::render::view::ElementRef;
+use crate::render::{Ctx, OutFile, RenderError};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Row {
+    /// `None`: tactics without a time.
+    pub time: Option<String>,
+    /// Seven cells, Monday first.
+    pub cells: Vec<Vec<ElementRef>>,
+}
+
+#[derive(Serialize)]
+pub struct Week {
+    pub days: Vec<String>,
+    pub rows: Vec<Row>,
+    pub monthly: Vec<Monthly>,
+    pub empty: bool,
+}
+
+#[derive(Serialize)]
+pub struct Monthly {
+    #[serde(flatten)]
+    pub el: ElementRef,
+    pub schedule: String,
+}
+
+/// The week of the tactics `keep` chooses.
+pub fn week(ctx: &Ctx, keep: &dyn Fn(usize) -> bool) -> Week {
+    let include = |i: usize| ctx.included[i] && keep(i);
+    let lang = ctx.pb.config.language;
+    let slots = week_slots(ctx.pb, &include);
+    let mut rows: Vec<Row> = Vec::new();
+    for s in &slots {
+        let time = s.time.map(|t| format_time(t, lang));
+        let row = match rows.iter_mut().position(|r| r.time == time) {
+            Some(k) => &mut rows[k],
+            None => {
+                rows.push(Row {
+                    time: time.clone(),
+                    cells: vec![Vec::new(); 7],
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        row.cells[usize::from(s.day.min(6))].push(ctx.element_ref(s.element));
+    }
+    // Timed rows in time order, the untimed row last.
+    let order = |r: &Row| {
+        (
+            r.time.is_none(),
+            slots
+                .iter()
+                .find(|s| s.time.map(|t| format_time(t, lang)) == r.time)
+                .and_then(|s| s.time),
+        )
+    };
+    rows.sort_by_key(order);
+    let monthly: Vec<Monthly> = monthly(ctx.pb, &include)
+        .into_iter()
+        .map(|i| Monthly {
+            el: ctx.element_ref(i),
+            schedule: ctx.pb.elements[i]
+                .tactic()
+                .and_then(|t| t.schedule.as_ref())
+                .map(|s| crate::render::schedule::describe(s, lang))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Week {
+        days: crate::model::DAY_NAMES
+            .iter()
+            .map(|d| ctx.t(&format!("day_{d}")))
+            .collect(),
+        empty: rows.is_empty() && monthly.is_empty(),
+        rows,
+        monthly,
+    }
+}
+
+#[derive(Serialize)]
+struct NetworkWeek {
+    id: String,
+    name: String,
+    page: String,
+    week: Week,
+}
+
+#[derive(Serialize)]
+struct Data {
+    networks: Vec<NetworkWeek>,
+    timezone: String,
+}
+
+pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
+    let pb = ctx.pb;
+    let networks = pb
+        .config
+        .networks
+        .iter()
+        .map(|n| NetworkWeek {
+            id: n.id.clone(),
+            name: n.name.clone(),
+            page: super::network::path(&n.id),
+            week: week(ctx, &|i| pb.elements[i].network.as_deref() == Some(n.id.as_str())),
+        })
+        .collect();
+    let data = Data {
+        networks,
+        timezone: pb.config.timezone.clone(),
+    };
+    let html = ctx.page("calendar.html", "calendar.html", "calendar", &ctx.t("calendar"), &data)?;
+    // WIRE-ICS: calendar.ics is wired in once render/ics.rs lands.
+    Ok(vec![html])
+}

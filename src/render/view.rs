@@ -1,0 +1,215 @@
+//! What templates get: plain, serialisable views of the playbook, labels translated.
+
+use super::Ctx;
+use crate::check::status::{Status, expected, progress, status};
+use crate::model::{Element, Party, Step, StepData};
+use serde::Serialize;
+
+/// A link to an element, as lists, chains and trees show it.
+#[derive(Serialize, Clone)]
+pub struct ElementRef {
+    pub id: String,
+    pub title: String,
+    pub step: Step,
+    pub step_label: String,
+    /// Site-relative page path; templates prefix it with `root`.
+    pub url: String,
+    pub network: Option<String>,
+    pub network_name: Option<String>,
+    pub draft: bool,
+    pub status: Option<&'static str>,
+    pub status_label: Option<String>,
+}
+
+impl Ctx<'_> {
+    pub fn t(&self, key: &str) -> String {
+        self.theme.strings.get(key).cloned().unwrap_or_else(|| key.to_owned())
+    }
+
+    pub fn status(&self, i: usize) -> Option<Status> {
+        self.pb.elements[i].objective().map(|o| status(o, self.today))
+    }
+
+    pub fn element_ref(&self, i: usize) -> ElementRef {
+        let e = &self.pb.elements[i];
+        let st = self.status(i);
+        ElementRef {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            step: e.step,
+            step_label: self.t(&format!("step_{}", e.step.name())),
+            url: self.pb.urls[i].clone(),
+            network: e.network.clone(),
+            network_name: e
+                .network
+                .as_deref()
+                .and_then(|n| self.pb.config.network(n))
+                .map(|n| n.name.clone()),
+            draft: e.draft,
+            status: st.map(Status::key),
+            status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
+        }
+    }
+
+    pub fn refs(&self, list: &[usize]) -> Vec<ElementRef> {
+        list.iter()
+            .copied()
+            .filter(|&j| self.included[j])
+            .map(|j| self.element_ref(j))
+            .collect()
+    }
+
+    pub fn number(&self, x: f64) -> String {
+        super::format::number(x, self.pb.config.language)
+    }
+
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        super::schedule::format_date(d, self.pb.config.language)
+    }
+}
+
+#[derive(Serialize)]
+pub struct PartyView {
+    pub name: String,
+    pub url: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// The step's card: what the method asks of each step.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Card {
+    Mission {
+        audience: Vec<String>,
+        audience_active: Option<bool>,
+        habits: Vec<String>,
+        competitors: Vec<PartyView>,
+        partners: Vec<PartyView>,
+    },
+    Objective {
+        category: Option<String>,
+        metric: Option<String>,
+        unit: Option<String>,
+        baseline: Option<String>,
+        target: Option<String>,
+        current: Option<String>,
+        /// 0–100, for the progress bar.
+        progress: Option<u32>,
+        /// 0–100: where the straight line says it should be today.
+        expected: Option<u32>,
+        start: Option<String>,
+        due: Option<String>,
+        status: &'static str,
+        status_label: String,
+    },
+    Strategy {
+        paid: Option<bool>,
+        budget: Option<String>,
+    },
+    Tactic {
+        formats: Vec<String>,
+        schedule: Option<String>,
+    },
+}
+
+fn parties(list: &[Party]) -> Vec<PartyView> {
+    list.iter()
+        .map(|p| match p {
+            Party::Name(n) => PartyView {
+                name: n.clone(),
+                url: None,
+                active: None,
+            },
+            Party::Detailed { name, url, active } => PartyView {
+                name: name.clone(),
+                url: url.clone(),
+                active: *active,
+            },
+        })
+        .collect()
+}
+
+impl Ctx<'_> {
+    pub fn card(&self, e: &Element) -> Card {
+        match &e.data {
+            StepData::Mission(m) => Card::Mission {
+                audience: m.audience.clone(),
+                audience_active: m.audience_active,
+                habits: m
+                    .audience_habits
+                    .iter()
+                    .map(|h| self.t(&format!("habit_{h}")))
+                    .collect(),
+                competitors: parties(&m.competitors),
+                partners: parties(&m.partners),
+            },
+            StepData::Objective(o) => {
+                let st = status(o, self.today);
+                let pct = |x: f64| (x * 100.0).round().clamp(0.0, 100.0) as u32;
+                let exp = match (expected(o, self.today), o.baseline, o.target) {
+                    (Some(v), Some(b), Some(t)) if t != b => Some(pct((v - b) / (t - b))),
+                    _ => None,
+                };
+                Card::Objective {
+                    category: o.category.as_ref().map(|c| self.t(&format!("category_{c}"))),
+                    metric: o.metric.clone(),
+                    unit: o.unit.clone(),
+                    baseline: o.baseline.map(|x| self.number(x)),
+                    target: o.target.map(|x| self.number(x)),
+                    current: o.current.map(|x| self.number(x)),
+                    progress: progress(o).map(pct),
+                    expected: exp,
+                    start: o.start.map(|d| self.date(d)),
+                    due: o.due.map(|d| self.date(d)),
+                    status: st.key(),
+                    status_label: self.t(&format!("status_{}", st.key().replace('-', "_"))),
+                }
+            }
+            StepData::Strategy(s) => Card::Strategy {
+                paid: s.paid,
+                budget: s.budget.map(|b| match &s.currency {
+                    Some(c) => format!("{} {c}", self.number(b)),
+                    None => self.number(b),
+                }),
+            },
+            StepData::Tactic(t) => Card::Tactic {
+                formats: t.formats.iter().map(|f| self.t(&format!("format_{f}"))).collect(),
+                schedule: t
+                    .schedule
+                    .as_ref()
+                    .map(|s| super::schedule::describe(s, self.pb.config.language)),
+            },
+        }
+    }
+
+    /// Every path from element `i` up to a mission, mission first (at most `limit`).
+    pub fn chains(&self, i: usize, limit: usize) -> Vec<Vec<ElementRef>> {
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        let mut stack: Vec<Vec<usize>> = vec![vec![i]];
+        while let Some(path) = stack.pop() {
+            if out.len() >= limit {
+                break;
+            }
+            let last = *path.last().expect("paths are never empty");
+            let ups: Vec<usize> = self.pb.serves[last]
+                .iter()
+                .copied()
+                .filter(|&j| self.included[j])
+                .collect();
+            if ups.is_empty() {
+                if path.len() > 1 {
+                    out.push(path);
+                }
+                continue;
+            }
+            for &j in ups.iter().rev() {
+                let mut p = path.clone();
+                p.push(j);
+                stack.push(p);
+            }
+        }
+        out.into_iter()
+            .map(|p| p.into_iter().skip(1).rev().map(|j| self.element_ref(j)).collect())
+            .collect()
+    }
+}

@@ -1,0 +1,192 @@
+//! Themes: the built-in `default` theme (embedded in the binary), a playbook's
+//! `themes/NAME/`, and its `templates/` overrides, layered in that order.
+//!
+//! Template names: a playbook's `templates/X.html` is registered as `X.html`,
+//! the selected playbook theme's as `theme/X.html`, the built-in theme's as
+//! `default/X.html`; Tera's fallback prefixes make `X.html` find the first
+//! that exists, and an override can still `{% extends "default/X.html" %}`.
+
+use crate::model::Language;
+use rust_embed::RustEmbed;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(RustEmbed)]
+#[folder = "themes/default/"]
+struct Builtin;
+
+/// A theme ready to render: templates, interface strings and static assets.
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub strings: BTreeMap<String, String>,
+    /// Files copied to the site root (`assets/mostbook.css`…), in path order.
+    pub assets: Vec<(String, Cow<'static, [u8]>)>,
+}
+
+#[derive(Debug)]
+pub struct ThemeError {
+    /// The file at fault, relative to the playbook folder (or the theme's name).
+    pub file: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+/// The built-in interface strings of a language (`themes/default/i18n/LANG.yaml`).
+pub fn builtin_strings(lang: Language) -> BTreeMap<String, String> {
+    let file = format!("i18n/{}.yaml", lang.code());
+    Builtin::get(&file)
+        .map(|f| parse_strings(&String::from_utf8_lossy(&f.data)))
+        .unwrap_or_default()
+}
+
+/// A flat `key: text` YAML map; anything else is ignored (validated by `load::i18n`).
+pub fn parse_strings(text: &str) -> BTreeMap<String, String> {
+    let Ok(doc) = crate::load::yaml::parse(text) else {
+        return BTreeMap::new();
+    };
+    let crate::load::yaml::Value::Map(entries) = doc.value else {
+        return BTreeMap::new();
+    };
+    entries
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.as_scalar_text()?, v.as_scalar_text()?)))
+        .collect()
+}
+
+fn tera_error(file: &str, e: &tera::Error) -> ThemeError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    ThemeError {
+        file: file.to_owned(),
+        message,
+    }
+}
+
+/// Reads every `*.html` below `dir` as (name relative to `dir`, text).
+fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, ThemeError> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| ThemeError {
+            file: entry.path().display().to_string(),
+            message: format!("cannot read template: {e}"),
+        })?;
+        out.push((name, text));
+    }
+    Ok(out)
+}
+
+/// Loads the theme a playbook asks for, with its overrides.
+pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeError> {
+    let mut tera = tera::Tera::new();
+    tera.set_fallback_prefixes(["theme/", "default/"])
+        .map_err(|e| tera_error("theme", &e))?;
+    let mut templates: Vec<(String, String)> = Vec::new();
+    for name in Builtin::iter() {
+        if let Some(t) = name.strip_prefix("templates/")
+            && let Some(f) = Builtin::get(&name)
+        {
+            templates.push((format!("default/{t}"), String::from_utf8_lossy(&f.data).into_owned()));
+        }
+    }
+    let custom = (theme != "default").then(|| root.join("themes").join(theme));
+    if let Some(dir) = &custom {
+        for (name, text) in read_templates(&dir.join("templates"))? {
+            templates.push((format!("theme/{name}"), text));
+        }
+    }
+    templates.extend(read_templates(&root.join("templates"))?);
+    tera.add_raw_templates(templates)
+        .map_err(|e| tera_error("templates", &e))?;
+
+    let mut strings = builtin_strings(Language::En);
+    strings.extend(builtin_strings(lang));
+    let file = format!("i18n/{}.yaml", lang.code());
+    for dir in custom.iter().map(|d| d.as_path()).chain([root]) {
+        if let Ok(text) = std::fs::read_to_string(dir.join(&file)) {
+            strings.extend(parse_strings(&text));
+        }
+    }
+
+    let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+    for name in Builtin::iter() {
+        if let Some(rel) = name.strip_prefix("static/")
+            && let Some(f) = Builtin::get(&name)
+        {
+            assets.insert(rel.to_owned(), f.data);
+        }
+    }
+    if let Some(dir) = &custom {
+        read_static(&dir.join("static"), &mut assets)?;
+    }
+    Ok(Theme {
+        tera,
+        strings,
+        assets: assets.into_iter().collect(),
+    })
+}
+
+/// Every file below `dir`, by `/`-separated relative path (hidden ones skipped).
+pub fn read_static(dir: &Path, into: &mut BTreeMap<String, Cow<'static, [u8]>>) -> Result<(), ThemeError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e) => {
+                return Err(ThemeError {
+                    file: dir.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| ThemeError {
+            file: entry.path().display().to_string(),
+            message: format!("cannot read: {e}"),
+        })?;
+        into.insert(name, Cow::Owned(bytes));
+    }
+    Ok(())
+}

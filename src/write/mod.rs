@@ -1,0 +1,231 @@
+//! Stage 5 — write: put the rendered site in the output folder, safely.
+//!
+//! - The output may not be the playbook folder, contain it, or lie inside its
+//!   source folders; a folder that is neither absent, empty, nor a previous
+//!   mostbook output (it holds [`MARKER`]) is refused.
+//! - The site is written into a fresh folder beside the output and swapped in
+//!   only when complete: a failure leaves the previous output as it was.
+//! - Paths come from the renderer, never from the user unchecked: each is
+//!   checked to stay inside the output folder.
+
+use crate::render::Site;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as mostbook's output.
+pub const MARKER: &str = ".mostbook-output";
+const MARKER_TEXT: &str = "This folder is written by `mostbook build` and replaced as a whole by every build.\n";
+
+/// Source folders of a playbook: the output may not be inside one.
+pub const SOURCE_FOLDERS: &[&str] = &["content", "templates", "static", "themes", "i18n"];
+
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output folder is refused (the reason is the message).
+    Refused(String),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Refused(why) => f.write_str(why),
+            WriteError::Io(p, e) => write!(f, "cannot write `{}`: {e}", p.display()),
+        }
+    }
+}
+
+/// An absolute, normalised form of `p`: symlinks resolved for the part that exists.
+fn absolute(p: &Path) -> std::io::Result<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
+    // Resolve the longest existing ancestor, then append the rest.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        match Path::new(&name).components().next() {
+            Some(Component::ParentDir) => {
+                out.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            _ => out.push(name),
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses an output folder that could cost the user a file.
+pub fn check_output(playbook: &Path, out: &Path) -> Result<(), WriteError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| WriteError::Io(p, e)
+    };
+    let root = absolute(playbook).map_err(io(playbook))?;
+    let dest = absolute(out).map_err(io(out))?;
+    if dest == root {
+        return Err(WriteError::Refused(format!(
+            "the output folder `{}` is the playbook folder itself",
+            out.display()
+        )));
+    }
+    if root.starts_with(&dest) {
+        return Err(WriteError::Refused(format!(
+            "the output folder `{}` contains the playbook",
+            out.display()
+        )));
+    }
+    for f in SOURCE_FOLDERS {
+        if dest.starts_with(root.join(f)) {
+            return Err(WriteError::Refused(format!(
+                "the output folder `{}` lies inside the playbook's `{f}/` folder",
+                out.display()
+            )));
+        }
+    }
+    if dest.exists() {
+        if !dest.is_dir() {
+            return Err(WriteError::Refused(format!(
+                "`{}` exists and is not a folder",
+                out.display()
+            )));
+        }
+        let empty = std::fs::read_dir(&dest).map_err(io(out))?.next().is_none();
+        if !empty && !dest.join(MARKER).is_file() {
+            return Err(WriteError::Refused(format!(
+                "`{}` is not empty and was not written by mostbook; choose another folder with -o, or empty it",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a site path is relative and stays inside the folder.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            _ => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+/// Writes `site` to `out`, replacing its previous content only on success.
+pub fn write(site: &Site, playbook: &Path, out: &Path) -> Result<(), WriteError> {
+    check_output(playbook, out)?;
+    let dest = absolute(out).map_err(|e| WriteError::Io(out.to_path_buf(), e))?;
+    let parent = dest
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_owned());
+    let stage = parent.join(format!(".{name}.mostbook-new-{}", std::process::id()));
+    let result = write_all(site, &stage).and_then(|()| swap(&stage, &dest, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&stage);
+    }
+    result
+}
+
+fn write_all(site: &Site, stage: &Path) -> Result<(), WriteError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| WriteError::Io(p, e)
+    };
+    if stage.exists() {
+        std::fs::remove_dir_all(stage).map_err(io(stage))?;
+    }
+    std::fs::create_dir_all(stage).map_err(io(stage))?;
+    let mut dirs = std::collections::BTreeSet::new();
+    for f in &site.files {
+        let rel = safe_relative(&f.path)
+            .ok_or_else(|| WriteError::Refused(format!("refusing to write outside the output folder: `{}`", f.path)))?;
+        if let Some(d) = rel.parent()
+            && !d.as_os_str().is_empty()
+        {
+            dirs.insert(stage.join(d));
+        }
+    }
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    use rayon::prelude::*;
+    site.files.par_iter().try_for_each(|f| {
+        let p = stage.join(safe_relative(&f.path).expect("checked above"));
+        let mut file = std::fs::File::create(&p).map_err(io(&p))?;
+        file.write_all(&f.bytes).map_err(io(&p))
+    })?;
+    let marker = stage.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
+    Ok(())
+}
+
+/// Moves the finished stage into place; the old output is removed only after.
+fn swap(stage: &Path, dest: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
+    if !dest.exists() {
+        return std::fs::rename(stage, dest).map_err(|e| WriteError::Io(dest.to_path_buf(), e));
+    }
+    let old = parent.join(format!(".{name}.mostbook-old-{}", std::process::id()));
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| WriteError::Io(old.clone(), e))?;
+    }
+    std::fs::rename(dest, &old).map_err(|e| WriteError::Io(dest.to_path_buf(), e))?;
+    if let Err(e) = std::fs::rename(stage, dest) {
+        // Put the previous output back.
+        let _ = std::fs::rename(&old, dest);
+        return Err(WriteError::Io(dest.to_path_buf(), e));
+    }
+    std::fs::remove_dir_all(&old).map_err(|e| WriteError::Io(old.clone(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_only() {
+        assert_eq!(safe_relative("a/b.html"), Some(PathBuf::from("a/b.html")));
+        assert_eq!(safe_relative("../x"), None);
+        assert_eq!(safe_relative("/etc/passwd"), None);
+        assert_eq!(safe_relative("a/../../x"), None);
+        assert_eq!(safe_relative(""), None);
+    }
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let tmp = std::env::temp_dir().join(format!("mostbook-write-test-{}", std::process::id()));
+        let pb = tmp.join("pb");
+        std::fs::create_dir_all(pb.join("content")).unwrap();
+        std::fs::create_dir_all(tmp.join("foreign")).unwrap();
+        std::fs::write(tmp.join("foreign/keep.txt"), "mine").unwrap();
+        assert!(check_output(&pb, &pb).is_err());
+        assert!(check_output(&pb, &tmp).is_err());
+        assert!(check_output(&pb, &pb.join("content/out")).is_err());
+        assert!(check_output(&pb, &pb.join("static")).is_err());
+        assert!(check_output(&pb, &tmp.join("foreign")).is_err());
+        assert!(check_output(&pb, &pb.join("public")).is_ok());
+        assert!(check_output(&pb, &pb.join("content/../public")).is_ok());
+        assert!(check_output(&pb, &pb.join("public/../content/x")).is_err());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+}
