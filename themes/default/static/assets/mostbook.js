@@ -105,6 +105,12 @@
     if (ev.key === "ArrowDown" && li.nextSibling) { ev.preventDefault(); li.nextSibling.querySelector("a").focus(); }
     if (ev.key === "ArrowUp") { ev.preventDefault(); if (li.previousSibling) li.previousSibling.querySelector("a").focus(); else input.focus(); }
   });
+  // `?q=words` opens the page with a search already run (shareable search links).
+  var m = /[?&]q=([^&#]*)/.exec(window.location.search);
+  if (m) {
+    input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
+    load(render);
+  }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var first = list.querySelector("a");
