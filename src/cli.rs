@@ -21,6 +21,18 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new playbook: one element per step for each network
+    Init {
+        /// The folder to create the playbook in
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The language of the interface and of the starter files
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        language: Lang,
+        /// The networks, comma-separated (e.g. linkedin,x,instagram)
+        #[arg(long, default_value = "linkedin")]
+        networks: String,
+    },
     /// Check the playbook, then render it as a static site
     Build {
         /// The playbook folder (holding playbook.yaml)
@@ -57,6 +69,12 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum Lang {
+    En,
+    Fr,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
@@ -70,6 +88,11 @@ pub const USAGE: i32 = 2;
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init {
+            dir,
+            language,
+            networks,
+        } => init(&dir, language, &networks),
         Command::Build {
             dir,
             out,
@@ -122,6 +145,50 @@ fn build(dir: &Path, out: &Path, opts: &crate::build::BuildOptions) -> i32 {
 fn print_human_if_any(a: &Analysis) {
     if !a.diags.list.is_empty() {
         print_human(a);
+    }
+}
+
+fn init(dir: &Path, language: Lang, networks: &str) -> i32 {
+    let lang = match language {
+        Lang::En => crate::model::Language::En,
+        Lang::Fr => crate::model::Language::Fr,
+    };
+    let networks = match crate::init::parse_networks(networks) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let tz = if lang == crate::model::Language::Fr {
+        "Europe/Paris"
+    } else {
+        "UTC"
+    };
+    let today = match crate::check::today::build_date(None, tz) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    match crate::init::init(dir, lang, &networks, today) {
+        Ok(files) => {
+            for f in &files {
+                eprintln!("  created {}", dir.join(f).display());
+            }
+            eprintln!(
+                "a new playbook is ready in `{}`: `mostbook serve {}` to write with a live preview, `mostbook build {}` to publish",
+                dir.display(),
+                dir.display(),
+                dir.display()
+            );
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            USAGE
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod generate;
+pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
