@@ -16,7 +16,7 @@ pub fn number(x: f64, lang: Language) -> String {
     let digits = int.to_string();
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 && digits.len() > 4 - usize::from(lang == Language::En) {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) && digits.len() > 4 - usize::from(lang == Language::En) {
             out.push(group);
         }
         out.push(c);

@@ -148,6 +148,9 @@ struct SiteInfo<'a> {
     generator: &'static str,
 }
 
+/// A page (or set of files) rendered alongside the others.
+type Job<'a> = Box<dyn Fn() -> Result<Vec<OutFile>, RenderError> + Sync + 'a>;
+
 /// Renders the whole site.
 pub fn render(
     pb: &Playbook,
@@ -204,7 +207,7 @@ pub fn render(
         }
         files.push(file);
     }
-    let jobs: Vec<Box<dyn Fn() -> Result<Vec<OutFile>, RenderError> + Sync + '_>> = vec![
+    let jobs: Vec<Job> = vec![
         Box::new(|| Ok(vec![pages::overview::render(&ctx)?])),
         Box::new(|| pages::network::render_all(&ctx)),
         Box::new(|| Ok(vec![pages::matrix::render(&ctx)?])),

@@ -113,6 +113,7 @@ pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
         timezone: pb.config.timezone.clone(),
     };
     let html = ctx.page("calendar.html", "calendar.html", "calendar", &ctx.t("calendar"), &data)?;
-    // WIRE-ICS: calendar.ics is wired in once render/ics.rs lands.
-    Ok(vec![html])
+    let include = |i: usize| ctx.included[i];
+    let ics = crate::render::ics::calendar_ics(pb, &include, ctx.today);
+    Ok(vec![html, OutFile::new("calendar.ics", ics)])
 }
