@@ -36,14 +36,14 @@ impl std::fmt::Display for AnalyzeError {
 /// Loads, resolves and checks the playbook at `root`; `skip` is never read (the output folder).
 pub fn analyze(root: &Path, skip: Option<&Path>, today: Option<&str>) -> Result<Analysis, AnalyzeError> {
     crate::pool::run(|| {
-        let loaded = load::load(root, skip).map_err(AnalyzeError::Load)?;
+        let loaded = crate::timings::time("load", || load::load(root, skip)).map_err(AnalyzeError::Load)?;
         let tz = loaded.config.as_ref().map_or("UTC", |c| c.timezone.as_str()).to_owned();
         let today = crate::check::today::build_date(today, &tz).map_err(AnalyzeError::Date)?;
         let sources = loaded.sources.clone();
         let mut diags = loaded.diags.clone();
-        let playbook = resolve::resolve(loaded, &mut diags);
+        let playbook = crate::timings::time("resolve", || resolve::resolve(loaded, &mut diags));
         if let Some(pb) = &playbook {
-            diags.extend(crate::check::check(pb, today));
+            diags.extend(crate::timings::time("check", || crate::check::check(pb, today)));
         }
         let lints = playbook.as_ref().map(|p| p.config.lints.clone()).unwrap_or_default();
         diags.finish(&lints);

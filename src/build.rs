@@ -75,32 +75,34 @@ impl From<ThemeError> for BuildError {
 
 impl From<RenderError> for BuildError {
     fn from(e: RenderError) -> Self {
-        BuildError::Template(e.to_string())
+        match e {
+            RenderError::Write(w) => BuildError::Write(w),
+            t => BuildError::Template(t.to_string()),
+        }
     }
 }
 
 pub fn build(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     write::check_output(dir, out).map_err(BuildError::Write)?;
-    let analysis = analyze(dir, Some(out), opts.today.as_deref()).map_err(BuildError::Analyze)?;
+    let analysis = crate::timings::time("analyze", || analyze(dir, Some(out), opts.today.as_deref()))
+        .map_err(BuildError::Analyze)?;
     if fails(&analysis.diags, opts.deny_warnings) || analysis.playbook.is_none() {
         return Err(BuildError::Playbook(Box::new(analysis)));
     }
     let pb = analysis.playbook.as_ref().expect("checked above");
     let site = crate::pool::run(|| -> Result<render::Site, BuildError> {
-        let mut theme = theme::load(&pb.root, &pb.config.theme, pb.config.language)?;
-        let site = render::render(
-            pb,
-            &analysis.diags,
-            analysis.today,
-            &mut theme,
-            &render::Options { drafts: opts.drafts },
-        )?;
-        write::write(&site, dir, out).map_err(BuildError::Write)?;
+        let mut theme = crate::timings::time("theme", || theme::load(&pb.root, &pb.config.theme, pb.config.language))?;
+        let stage = write::Stage::begin(dir, out).map_err(BuildError::Write)?;
+        let options = render::Options { drafts: opts.drafts };
+        let site = crate::timings::time("render", || {
+            render::render(pb, &analysis.diags, analysis.today, &mut theme, &options, &stage)
+        })?;
+        crate::timings::time("commit", || stage.commit()).map_err(BuildError::Write)?;
         Ok(site)
     })?;
     Ok(BuildReport {
-        files: site.files.len() + 1,
+        files: site.files + 1,
         pages: site.pages,
         elapsed: start.elapsed(),
         analysis,

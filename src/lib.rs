@@ -18,5 +18,7 @@ pub mod model;
 pub mod pool;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
+pub mod timings;
 pub mod write;

@@ -40,22 +40,53 @@ impl OutFile {
     }
 }
 
-/// The rendered site.
+/// Where rendered files go: the staging folder of a build ([`crate::write::Stage`]),
+/// or memory ([`Memory`]). Called from many threads.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), crate::write::WriteError>;
+}
+
+impl Sink for crate::write::Stage {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), crate::write::WriteError> {
+        crate::write::Stage::put(self, path, bytes)
+    }
+}
+
+/// A site kept in memory, by path (for tests and tools).
+#[derive(Default)]
+pub struct Memory(pub std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), crate::write::WriteError> {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(path.to_owned(), bytes.to_vec());
+        }
+        Ok(())
+    }
+}
+
+/// What was rendered.
 pub struct Site {
-    pub files: Vec<OutFile>,
-    /// How many HTML pages it has.
+    /// How many files were written.
+    pub files: usize,
+    /// How many of them are HTML pages.
     pub pages: usize,
 }
 
 #[derive(Debug)]
-pub struct RenderError {
-    pub template: String,
-    pub message: String,
+pub enum RenderError {
+    /// A template of the theme or the playbook failed.
+    Template { template: String, message: String },
+    /// A file could not be written.
+    Write(crate::write::WriteError),
 }
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "template `{}`: {}", self.template, self.message)
+        match self {
+            RenderError::Template { template, message } => write!(f, "template `{template}`: {message}"),
+            RenderError::Write(e) => e.fmt(f),
+        }
     }
 }
 
@@ -67,6 +98,11 @@ pub struct Ctx<'a> {
     pub theme: &'a Theme,
     /// Per element: published (not a draft, or drafts asked for).
     pub included: Vec<bool>,
+    /// Per element: how lists and trees link to it (built once).
+    pub refs: Vec<view::ElementRef>,
+    sink: &'a dyn Sink,
+    files: std::sync::atomic::AtomicUsize,
+    pages: std::sync::atomic::AtomicUsize,
 }
 
 /// `""` for a page at the site root, `"../"` one folder down, and so on.
@@ -122,10 +158,20 @@ impl Ctx<'_> {
             message.push_str(&s.to_string());
             source = s.source();
         }
-        RenderError {
+        RenderError::Template {
             template: template.to_owned(),
             message,
         }
+    }
+
+    /// Hands a file to the sink, counting it.
+    pub fn put(&self, file: &OutFile) -> Result<(), RenderError> {
+        self.sink.put(&file.path, &file.bytes).map_err(RenderError::Write)?;
+        self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
     }
 }
 
@@ -151,13 +197,14 @@ struct SiteInfo<'a> {
 /// A page (or set of files) rendered alongside the others.
 type Job<'a> = Box<dyn Fn() -> Result<Vec<OutFile>, RenderError> + Sync + 'a>;
 
-/// Renders the whole site.
+/// Renders the whole site into `sink`.
 pub fn render(
     pb: &Playbook,
     diags: &Diagnostics,
     today: Date,
     theme: &mut Theme,
     opts: &Options,
+    sink: &dyn Sink,
 ) -> Result<Site, RenderError> {
     let cfg = &pb.config;
     let site = SiteInfo {
@@ -183,65 +230,67 @@ pub fn render(
     global.insert("t", &theme.strings);
     let theme: &Theme = theme;
     let included: Vec<bool> = pb.elements.iter().map(|e| opts.drafts || !e.draft).collect();
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         pb,
         diags,
         today,
         theme,
         included,
+        refs: Vec::new(),
+        sink,
+        files: Default::default(),
+        pages: Default::default(),
     };
-
-    // Element pages are most of the work: in parallel; their plain text feeds the search index.
-    let rendered: Vec<Result<(OutFile, String), RenderError>> = (0..pb.elements.len())
+    ctx.refs = (0..pb.elements.len())
         .into_par_iter()
-        .filter(|&i| ctx.included[i])
-        .map(|i| pages::element::render(&ctx, i))
+        .map(|i| ctx.make_ref(i))
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + 16);
-    let mut texts = vec![String::new(); pb.elements.len()];
-    let mut order = (0..pb.elements.len()).filter(|&i| ctx.included[i]);
-    for r in rendered {
-        let (file, text) = r?;
-        if let Some(i) = order.next() {
-            texts[i] = text;
-        }
-        files.push(file);
-    }
+    let ctx = ctx;
+
+    // Element pages are most of the work: in parallel, written as they come;
+    // their plain text feeds the search index.
+    let texts: Vec<String> = crate::timings::time("element pages", || {
+        (0..pb.elements.len())
+            .into_par_iter()
+            .map(|i| {
+                if !ctx.included[i] {
+                    return Ok(String::new());
+                }
+                let (file, text) = pages::element::render(&ctx, i)?;
+                ctx.put(&file)?;
+                Ok(text)
+            })
+            .collect::<Result<Vec<String>, RenderError>>()
+    })?;
     let jobs: Vec<Job> = vec![
-        Box::new(|| Ok(vec![pages::overview::render(&ctx)?])),
-        Box::new(|| pages::network::render_all(&ctx)),
-        Box::new(|| Ok(vec![pages::matrix::render(&ctx)?])),
-        Box::new(|| pages::calendar::render(&ctx)),
-        Box::new(|| Ok(vec![pages::print::render(&ctx)?])),
+        Box::new(|| crate::timings::time("overview", || Ok(vec![pages::overview::render(&ctx)?]))),
+        Box::new(|| crate::timings::time("network pages", || pages::network::render_all(&ctx))),
+        Box::new(|| crate::timings::time("matrix", || Ok(vec![pages::matrix::render(&ctx)?]))),
+        Box::new(|| crate::timings::time("calendar", || pages::calendar::render(&ctx))),
+        Box::new(|| crate::timings::time("print", || Ok(vec![pages::print::render(&ctx)?]))),
         Box::new(|| Ok(vec![pages::not_found::render(&ctx)?])),
-        Box::new(|| Ok(data::files(&ctx, &texts))),
+        Box::new(|| crate::timings::time("data files", || Ok(data::files(&ctx, &texts)))),
     ];
-    let more: Vec<Result<Vec<OutFile>, RenderError>> = jobs.par_iter().map(|job| job()).collect();
-    for r in more {
-        files.extend(r?);
-    }
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    crate::timings::time("other pages", || {
+        jobs.par_iter()
+            .try_for_each(|job| job()?.iter().try_for_each(|f| ctx.put(f)))
+    })?;
     for (path, bytes) in &theme.assets {
-        files.push(OutFile::new(path.clone(), bytes.to_vec()));
+        ctx.put(&OutFile::new(path.clone(), bytes.to_vec()))?;
     }
     // A playbook's static/ comes last and wins over the theme's files of the same name.
     let mut statics = std::collections::BTreeMap::new();
-    crate::theme::read_static(&pb.root.join("static"), &mut statics).map_err(|e| RenderError {
+    crate::theme::read_static(&pb.root.join("static"), &mut statics).map_err(|e| RenderError::Template {
         template: "static/".to_owned(),
         message: e.to_string(),
     })?;
     for (path, bytes) in statics {
-        files.push(OutFile::new(path, bytes.into_owned()));
+        ctx.put(&OutFile::new(path, bytes.into_owned()))?;
     }
-    // Later files replace earlier ones of the same path; the order of the rest is by path.
-    let mut seen = std::collections::HashSet::new();
-    let mut unique: Vec<OutFile> = files
-        .into_iter()
-        .rev()
-        .filter(|f| seen.insert(f.path.clone()))
-        .collect();
-    unique.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Site { files: unique, pages })
+    Ok(Site {
+        files: ctx.files.load(std::sync::atomic::Ordering::Relaxed),
+        pages: ctx.pages.load(std::sync::atomic::Ordering::Relaxed),
+    })
 }
 
 /// A short Markdown text (the playbook's description) as HTML, raw HTML escaped.

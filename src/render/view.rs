@@ -31,6 +31,10 @@ impl Ctx<'_> {
     }
 
     pub fn element_ref(&self, i: usize) -> ElementRef {
+        self.refs[i].clone()
+    }
+
+    pub(super) fn make_ref(&self, i: usize) -> ElementRef {
         let e = &self.pb.elements[i];
         let st = self.status(i);
         ElementRef {

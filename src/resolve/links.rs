@@ -108,7 +108,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
         let file = pb.elements[i].file.as_str();
         let mut links = Vec::with_capacity(pb.scans[i].links.len());
         for raw in &pb.scans[i].links {
-            let pos = pb.body_pos(i, raw.offset);
+            let pos = || pb.body_pos(i, raw.offset);
             let mut link = Link {
                 dest: raw.dest.clone(),
                 target: None,
@@ -136,7 +136,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                             Diagnostic::new(
                                 Rule::BrokenLink,
                                 file,
-                                pos,
+                                pos(),
                                 format!("`[[{}]]` names no element", raw.dest),
                             )
                             .width(raw.dest.chars().count() + 4)
@@ -150,7 +150,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                             Diagnostic::new(
                                 Rule::AmbiguousReference,
                                 file,
-                                pos,
+                                pos(),
                                 format!("`[[{}]]` matches {} elements", raw.dest, ids.len()),
                             )
                             .width(raw.dest.chars().count() + 4)
@@ -183,7 +183,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                                     Some(p) => format!("`{}` does not exist (`{p}`)", raw.dest),
                                     None => format!("`{}` points outside content/", raw.dest),
                                 };
-                                out.push(Diagnostic::new(Rule::BrokenLink, file, pos, what).help(help));
+                                out.push(Diagnostic::new(Rule::BrokenLink, file, pos(), what).help(help));
                             }
                         }
                     }
@@ -207,7 +207,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                     Diagnostic::new(
                         Rule::BrokenAnchor,
                         file,
-                        pos,
+                        pos(),
                         format!("`#{f}` names no heading of `{}`", pb.elements[j].id),
                     )
                     .help(help),

@@ -3,12 +3,11 @@
 //! - The output may not be the playbook folder, contain it, or lie inside its
 //!   source folders; a folder that is neither absent, empty, nor a previous
 //!   mostbook output (it holds [`MARKER`]) is refused.
-//! - The site is written into a fresh folder beside the output and swapped in
-//!   only when complete: a failure leaves the previous output as it was.
+//! - The site is written into a fresh folder beside the output ([`Stage`]) and
+//!   swapped in only when complete: a failure leaves the previous output as it was.
 //! - Paths come from the renderer, never from the user unchecked: each is
 //!   checked to stay inside the output folder.
 
-use crate::render::Site;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -35,15 +34,31 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-/// An absolute, normalised form of `p`: symlinks resolved for the part that exists.
+/// An absolute, normalised form of `p`, with symlinks resolved where the path exists:
+/// where files would really land.
 fn absolute(p: &Path) -> std::io::Result<PathBuf> {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
         std::env::current_dir()?.join(p)
     };
-    // Resolve the longest existing ancestor, then append the rest.
-    let mut existing = abs.clone();
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `link/..` is the parent of the link's target, not of the link.
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+                out.pop();
+            }
+            Component::Normal(name) => out.push(name),
+        }
+    }
+    // Resolve symlinks in the longest existing ancestor.
+    let mut existing = out.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.file_name(), existing.parent()) {
@@ -54,17 +69,9 @@ fn absolute(p: &Path) -> std::io::Result<PathBuf> {
             _ => break,
         }
     }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        match Path::new(&name).components().next() {
-            Some(Component::ParentDir) => {
-                out.pop();
-            }
-            Some(Component::CurDir) | None => {}
-            _ => out.push(name),
-        }
-    }
-    Ok(out)
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    resolved.extend(rest.into_iter().rev());
+    Ok(resolved)
 }
 
 /// Refuses an output folder that could cost the user a file.
@@ -126,58 +133,84 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     (!out.as_os_str().is_empty()).then_some(out)
 }
 
-/// Writes `site` to `out`, replacing its previous content only on success.
-pub fn write(site: &Site, playbook: &Path, out: &Path) -> Result<(), WriteError> {
-    check_output(playbook, out)?;
-    let dest = absolute(out).map_err(|e| WriteError::Io(out.to_path_buf(), e))?;
-    let parent = dest
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_owned());
-    let stage = parent.join(format!(".{name}.mostbook-new-{}", std::process::id()));
-    let result = write_all(site, &stage).and_then(|()| swap(&stage, &dest, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&stage);
-    }
-    result
+/// A site being written: files go into a fresh folder beside the output,
+/// which replaces the output on [`Stage::commit`]. Dropped without a commit
+/// (an error anywhere), the folder is removed and the output left as it was.
+pub struct Stage {
+    dir: PathBuf,
+    dest: PathBuf,
+    parent: PathBuf,
+    name: String,
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    committed: bool,
 }
 
-fn write_all(site: &Site, stage: &Path) -> Result<(), WriteError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| WriteError::Io(p, e)
-    };
-    if stage.exists() {
-        std::fs::remove_dir_all(stage).map_err(io(stage))?;
+impl Stage {
+    /// Checks the output folder (SPEC §3 safety rules) and creates the staging folder.
+    pub fn begin(playbook: &Path, out: &Path) -> Result<Stage, WriteError> {
+        check_output(playbook, out)?;
+        let dest = absolute(out).map_err(|e| WriteError::Io(out.to_path_buf(), e))?;
+        let parent = dest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_owned());
+        let dir = parent.join(format!(".{name}.mostbook-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
+        Ok(Stage {
+            dir,
+            dest,
+            parent,
+            name,
+            made: Default::default(),
+            committed: false,
+        })
     }
-    std::fs::create_dir_all(stage).map_err(io(stage))?;
-    let mut dirs = std::collections::BTreeSet::new();
-    for f in &site.files {
-        let rel = safe_relative(&f.path)
-            .ok_or_else(|| WriteError::Refused(format!("refusing to write outside the output folder: `{}`", f.path)))?;
-        if let Some(d) = rel.parent()
-            && !d.as_os_str().is_empty()
+
+    /// Writes one file of the site (a later file of the same path replaces it).
+    /// Safe to call from many threads.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let rel = safe_relative(path)
+            .ok_or_else(|| WriteError::Refused(format!("refusing to write outside the output folder: `{path}`")))?;
+        let full = self.dir.join(&rel);
+        if let Some(d) = full.parent()
+            && d != self.dir
         {
-            dirs.insert(stage.join(d));
+            let known = self.made.lock().map(|m| m.contains(d)).unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(d).map_err(|e| WriteError::Io(d.to_path_buf(), e))?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(d.to_path_buf());
+                }
+            }
+        }
+        let mut file = std::fs::File::create(&full).map_err(|e| WriteError::Io(full.clone(), e))?;
+        file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))
+    }
+
+    /// Marks the folder as mostbook's and swaps it in place of the output.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let marker = self.dir.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(|e| WriteError::Io(marker.clone(), e))?;
+        swap(&self.dir, &self.dest, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io(d))?;
-    }
-    use rayon::prelude::*;
-    site.files.par_iter().try_for_each(|f| {
-        let p = stage.join(safe_relative(&f.path).expect("checked above"));
-        let mut file = std::fs::File::create(&p).map_err(io(&p))?;
-        file.write_all(&f.bytes).map_err(io(&p))
-    })?;
-    let marker = stage.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
-    Ok(())
 }
 
 /// Moves the finished stage into place; the old output is removed only after.
