@@ -1,6 +1,7 @@
 //! `unsafe-html`: raw HTML with scripts, event handlers or `javascript:` URLs.
 
 use crate::diag::{Diagnostic, Rule, Severity};
+use crate::markdown::scan::{MAX_HTML_DEPTH, html_depth};
 use crate::model::HtmlPolicy;
 use crate::resolve::Playbook;
 
@@ -71,18 +72,40 @@ pub fn check(pb: &Playbook, i: usize, out: &mut Vec<Diagnostic>) {
     let e = &pb.elements[i];
     let scan = &pb.scans[i];
     let policy = pb.config.html;
+    let depth = html_depth(&scan.html);
+    if policy != HtmlPolicy::Deny
+        && depth > MAX_HTML_DEPTH
+        && let Some(first) = scan.html.first()
+    {
+        out.push(
+            Diagnostic::new(
+                Rule::UnsafeHtml,
+                &e.file,
+                pb.body_pos(i, first.offset),
+                format!("raw HTML nested {depth} levels deep (more than {MAX_HTML_DEPTH}): it is shown as text"),
+            )
+            .help("raw HTML this deep is not sanitised (it would take too long); simplify it or write it in Markdown"),
+        );
+    }
     let found = scan
         .html
         .iter()
         .filter_map(|h| unsafe_reason(&h.html).map(|r| (h.offset, r, "raw HTML")))
-        .chain(scan.links.iter().filter_map(|l| {
-            let d = decode_for_scan(&l.dest);
-            (d.trim_start().starts_with("javascript:") || d.trim_start().starts_with("vbscript:")).then_some((
-                l.offset,
-                "a `javascript:` URL",
-                "a link",
-            ))
-        }));
+        .chain(
+            scan.links
+                .iter()
+                .map(|l| (l, "a link"))
+                .chain(scan.images.iter().map(|l| (l, "an image")))
+                .filter_map(|(l, what)| {
+                    let d = decode_for_scan(&l.dest);
+                    let d = d.trim_start();
+                    (d.starts_with("javascript:") || d.starts_with("vbscript:")).then_some((
+                        l.offset,
+                        "a `javascript:` URL",
+                        what,
+                    ))
+                }),
+        );
     for (offset, reason, what) in found {
         let pos = pb.body_pos(i, offset);
         let d = match policy {

@@ -47,6 +47,7 @@ pub fn check(e: &Element, today: Date, out: &mut Vec<Diagnostic>) {
         if let Some(msg) = problem {
             out.push(
                 Diagnostic::new(Rule::SmartAchievable, &e.file, pos, msg)
+                    .width(crate::diag::value_width(&e.text, pos))
                     .help("Achievable: set a target within reach of the baseline, or split the objective"),
             );
         }

@@ -125,6 +125,24 @@ impl Diagnostics {
     }
 }
 
+/// How many characters the value at `pos` in `text` spans on its line (a quoted
+/// string with its quotes; a plain value up to a comment or flow indicator).
+pub fn value_width(text: &str, pos: Pos) -> usize {
+    let Some(line) = text.lines().nth(pos.line.saturating_sub(1) as usize) else {
+        return 1;
+    };
+    let rest: String = line.chars().skip(pos.col.saturating_sub(1) as usize).collect();
+    let rest = rest.trim_end_matches('\r');
+    match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(1, |i| rest[..i + 2].chars().count()),
+        Some(_) => {
+            let end = rest.find([',', ']', '}', '#']).unwrap_or(rest.len());
+            rest[..end].trim_end().chars().count().max(1)
+        }
+        None => 1,
+    }
+}
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_l = word.to_lowercase();

@@ -190,7 +190,7 @@ fn networks(r: &mut Reader, v: &Node) -> Vec<Network> {
                         net.name = n;
                     }
                 }
-                _ => net.url = r.string(key, fv),
+                _ => net.url = r.web_url("url", fv),
             }
         }
         out.push(net);

@@ -269,7 +269,7 @@ fn party(r: &mut Reader, field: &str, n: &Node) -> Option<Party> {
         for (k, v) in r.entries(&what, n, &["name", "url", "active"], Rule::UnknownField, &|_| None) {
             match k {
                 "name" => name = r.string(k, v),
-                "url" => url = r.string(k, v),
+                "url" => url = r.web_url("url", v),
                 _ => active = r.bool(k, v),
             }
         }

@@ -48,8 +48,14 @@ impl<'a> Reader<'a> {
             Some('[' | '{') | None => 1,
             Some(_) => match &node.value {
                 Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                    let end = rest.find([',', ']', '}', '#']).unwrap_or(rest.len());
-                    rest[..end].trim_end().chars().count()
+                    // A plain scalar ends at a flow indicator, a comment, or `: ` (it was a key).
+                    let mut end = rest.find([',', ']', '}', '#']).unwrap_or(rest.len());
+                    if let Some(k) = rest.find(": ").filter(|&k| k < end) {
+                        end = k;
+                    } else if rest[..end].trim_end().ends_with(':') {
+                        end = rest[..end].trim_end().len() - 1;
+                    }
+                    rest[..end].trim_end().chars().count().max(1)
                 }
                 _ => 1,
             },
@@ -202,6 +208,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An absolute `http(s)://` address (a page on the web, shown as a link).
+    pub fn web_url(&mut self, field: &str, node: &Node) -> Option<String> {
+        let text = self.string(field, node)?;
+        let lower = text.trim().to_ascii_lowercase();
+        if (lower.starts_with("https://") || lower.starts_with("http://")) && !text.contains(char::is_whitespace) {
+            return Some(text.trim().to_owned());
+        }
+        let rule = self.value_rule;
+        self.report(rule, node, format!("`{text}` is not a web address for `{field}`"))
+            .help = Some(
+            "write an absolute address starting with `https://`, e.g. `https://www.linkedin.com/company/…`".to_owned(),
+        );
+        None
+    }
+
     /// A list; a single value stands for a list of one.
     pub fn list<'n, T>(&mut self, node: &'n Node, mut item: impl FnMut(&mut Self, &'n Node) -> Option<T>) -> Vec<T> {
         match &node.value {
@@ -270,5 +291,13 @@ mod tests {
         let Value::Seq(items) = &e[1].1.value else { panic!() };
         assert_eq!(r.width(&items[1]), 3);
         assert_eq!(r.pos(&items[1]), Pos::new(3, 13));
+        // A key is underlined up to its colon; a time keeps its own.
+        assert_eq!(r.width(&e[0].0), 5);
+        let yaml = "time: 18:30\nurl: https://x.org\n";
+        let doc = super::super::yaml::parse(yaml).unwrap();
+        let r = Reader::new("x.md", yaml, 1, Rule::InvalidValue);
+        let Value::Map(e) = &doc.value else { panic!() };
+        assert_eq!(r.width(&e[0].1), 5);
+        assert_eq!(r.width(&e[1].1), 13);
     }
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod element;
 pub mod fields;
 pub mod frontmatter;
+pub mod i18n;
 pub mod yaml;
 
 use crate::diag::{Diagnostic, Diagnostics, Rule};
@@ -83,6 +84,9 @@ pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
         }
     };
 
+    let (i18n_diags, i18n_texts) = i18n::check(root);
+    diags.extend(i18n_diags);
+    sources.extend(i18n_texts.into_iter().map(|(p, t)| (p, Arc::from(t))));
     let found = walk(root, skip)?;
     let networks: Vec<String> = config
         .iter()
@@ -139,8 +143,14 @@ fn walk(root: &Path, skip: Option<&Path>) -> Result<Vec<Found>, LoadError> {
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
-            // A symlink loop or a folder that vanished: skip it, like `find -L`.
+            // A symlink loop, a link to itself or a dangling link: skip it, like `find -L`.
             Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e)
+                if e.path()
+                    .is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())) =>
+            {
+                continue;
+            }
             Err(e) => {
                 let path = e.path().unwrap_or(&content).to_path_buf();
                 return Err(LoadError::Io(path, e.into()));
@@ -201,6 +211,8 @@ fn load_file(f: &Found, networks: &[String]) -> FileResult {
     let text = match decode(&f.rel, &bytes) {
         Ok(t) => t,
         Err(d) => {
+            // Kept (lossily) only to show the line in the diagnostic.
+            out.text = Some(Arc::from(String::from_utf8_lossy(&bytes).as_ref()));
             out.diags.push(d);
             return out;
         }
@@ -242,12 +254,20 @@ fn load_file(f: &Found, networks: &[String]) -> FileResult {
         Ok(doc) => doc,
         Err(e) => {
             let pos = Pos::new(e.pos.line + split.yaml_line - 1, e.pos.col);
-            out.diags.push(Diagnostic::new(
-                Rule::YamlSyntax,
-                &f.rel,
-                pos,
-                format!("the front-matter is not valid YAML: {}", e.message),
-            ));
+            let line = split
+                .yaml
+                .lines()
+                .nth(e.pos.line.saturating_sub(1) as usize)
+                .unwrap_or("");
+            out.diags.push(
+                Diagnostic::new(
+                    Rule::YamlSyntax,
+                    &f.rel,
+                    pos,
+                    format!("the front-matter is not valid YAML: {}", e.message),
+                )
+                .maybe_help(yaml_help(&e.message, line)),
+            );
             return out;
         }
     };
@@ -269,6 +289,38 @@ fn load_file(f: &Found, networks: &[String]) -> FileResult {
         None => out.explicit_id = explicit_id(&doc),
     }
     out
+}
+
+/// A likely fix for a YAML syntax error, from the parser's message and the line.
+fn yaml_help(message: &str, line: &str) -> Option<String> {
+    let (key, value) = line.split_once(": ").map_or(("", ""), |(k, v)| (k.trim(), v.trim()));
+    let quoted = |v: &str| {
+        format!(
+            "put the value in double quotes: `{key}: \"{}\"`",
+            v.replace('"', "\\\"")
+        )
+    };
+    if message.contains("mapping values are not allowed") {
+        if value.contains(": ") {
+            return Some(quoted(value));
+        }
+        return Some(
+            "check the indentation: each field of the front-matter starts at the beginning of its line".to_owned(),
+        );
+    }
+    if message.contains("unexpected character") && !value.is_empty() {
+        return Some(quoted(value));
+    }
+    if message.contains("unclosed quote") {
+        return Some("close the quote at the end of the value (or remove it)".to_owned());
+    }
+    if message.contains("unclosed bracket") {
+        return Some("a list in brackets must be closed, e.g. `[video, photo]`; to write text starting with `[`, put it in quotes".to_owned());
+    }
+    if message.contains("tab") {
+        return Some("indent with spaces: YAML does not accept tabs".to_owned());
+    }
+    None
 }
 
 fn explicit_id(doc: &yaml::Node) -> Option<String> {

@@ -17,6 +17,8 @@ pub struct RawLink {
     pub wiki: bool,
     /// Byte offset of the link in the body.
     pub offset: usize,
+    /// Its length in bytes (the whole `[text](dest)` or `[[target]]`).
+    pub len: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +31,50 @@ pub struct RawHtml {
 pub struct Scan {
     pub headings: Vec<Heading>,
     pub links: Vec<RawLink>,
+    /// Image sources (`![alt](src)`), with `wiki: false`.
+    pub images: Vec<RawLink>,
     pub html: Vec<RawHtml>,
+}
+
+/// Raw HTML nested deeper than this is shown as text: sanitising it would take
+/// time quadratic in its depth (a hostile page can nest 100,000 `<div>`s).
+pub const MAX_HTML_DEPTH: usize = 256;
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// How deeply the raw HTML of a body nests its elements (an estimate that errs high).
+pub fn html_depth(html: &[RawHtml]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for h in html {
+        let b = h.html.as_bytes();
+        let mut i = 0;
+        while let Some(p) = h.html[i..].find('<') {
+            let at = i + p + 1;
+            i = at;
+            if b.get(at) == Some(&b'/') {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            let name: String = h.html[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() || VOID.contains(&name.as_str()) {
+                continue;
+            }
+            let self_closing = h.html[at..]
+                .find('>')
+                .is_some_and(|e| h.html[at..at + e].ends_with('/'));
+            if !self_closing {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
 }
 
 pub fn scan(body: &str) -> Scan {
@@ -64,6 +109,15 @@ pub fn scan(body: &str) -> Scan {
                     dest: dest_url.to_string(),
                     wiki,
                     offset: range.start,
+                    len: range.len(),
+                });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                out.images.push(RawLink {
+                    dest: dest_url.to_string(),
+                    wiki: false,
+                    offset: range.start,
+                    len: range.len(),
                 });
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -97,5 +151,13 @@ mod tests {
         assert_eq!(s.links[1].dest, "blog");
         assert_eq!(&body[s.links[1].offset..s.links[1].offset + 2], "[[");
         assert_eq!(s.html.len(), 1);
+    }
+
+    #[test]
+    fn html_depth_counts_nesting_not_volume() {
+        let deep = scan(&format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300)));
+        assert_eq!(html_depth(&deep.html), 300);
+        let wide = scan(&"<p>a</p><br><img src=x/>\n\n".repeat(1000));
+        assert!(html_depth(&wide.html) <= 2);
     }
 }

@@ -44,6 +44,33 @@ pub enum Target<'a> {
     Print,
 }
 
+/// A relative link or image written for the element's page, made to work from the
+/// page it is shown on: unchanged on the element's own page; from `print.html`
+/// (at the site root) it is resolved against the element page's folder.
+fn rebase<'a>(dest: &CowStr<'a>, page: &str, target: Target) -> CowStr<'a> {
+    let d = dest.as_ref();
+    let relative = !(d.is_empty() || d.starts_with('#') || d.starts_with('/') || has_scheme(d));
+    match target {
+        Target::Print if relative => {
+            let mut parts: Vec<&str> = page.split('/').collect();
+            parts.pop();
+            for seg in d.split('/') {
+                match seg {
+                    "." => {}
+                    ".." => {
+                        if parts.pop().is_none() {
+                            return dest.clone();
+                        }
+                    }
+                    s => parts.push(s),
+                }
+            }
+            parts.join("/").into()
+        }
+        _ => dest.clone(),
+    }
+}
+
 /// The anchor of an element inside `print.html`.
 pub fn print_anchor(url: &str) -> String {
     format!("el-{}", url.strip_suffix(".html").unwrap_or(url))
@@ -52,7 +79,14 @@ pub fn print_anchor(url: &str) -> String {
 /// Renders element `i`'s body. Links to elements not `included` (drafts) become plain text.
 pub fn render(pb: &Playbook, i: usize, target_page: Target, included: &[bool]) -> Body {
     let e = &pb.elements[i];
-    let policy = pb.config.html;
+    // Raw HTML too deep to sanitise in reasonable time is shown as text (see `check::html`).
+    let policy = match pb.config.html {
+        HtmlPolicy::Deny => HtmlPolicy::Deny,
+        _ if crate::markdown::scan::html_depth(&pb.scans[i].html) > crate::markdown::scan::MAX_HTML_DEPTH => {
+            HtmlPolicy::Deny
+        }
+        p => p,
+    };
     let links = &pb.links[i];
     let headings = &pb.scans[i].headings;
     let (mut k, mut h) = (0usize, 0usize);
@@ -62,6 +96,8 @@ pub fn render(pb: &Playbook, i: usize, target_page: Target, included: &[bool]) -
     let mut skip_text = false;
     // Inside a link whose target is not published: its text stays, the link goes.
     let mut unlinked = false;
+    // Inside an image whose source was dropped.
+    let mut unimaged = false;
     let anchor_of = |t: usize| print_anchor(&pb.urls[t]);
     let mut events = Vec::new();
     for event in Parser::new_ext(e.body(), options()) {
@@ -116,7 +152,7 @@ pub fn render(pb: &Playbook, i: usize, target_page: Target, included: &[bool]) -
                         }
                     }
                     _ if policy != HtmlPolicy::Allow && dangerous_scheme(&dest_url) => "#".into(),
-                    _ => dest_url,
+                    _ => rebase(&dest_url, &pb.urls[i], target_page),
                 };
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -131,6 +167,29 @@ pub fn render(pb: &Playbook, i: usize, target_page: Target, included: &[bool]) -
                     skip_text = true;
                 }
                 continue;
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if dangerous_scheme(&dest_url) => {
+                // An image whose source is a script: only its alt text is kept.
+                unimaged = true;
+                continue;
+            }
+            Event::End(TagEnd::Image) if unimaged => {
+                unimaged = false;
+                continue;
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let src = rebase(&dest_url, &pb.urls[i], target_page);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: src,
+                    title,
+                    id,
+                })
             }
             Event::Text(_) | Event::Code(_) if skip_text => continue,
             Event::End(TagEnd::Link) if unlinked => {

@@ -131,7 +131,7 @@ pub fn times(s: &Schedule) -> Vec<Time> {
 /// weekly schedule, sorted (or the day of `from` when it has none, else
 /// Monday); every day for a daily one; none for a monthly one.
 pub fn week_days(s: &Schedule) -> Vec<u8> {
-    match s.every {
+    let days: Vec<u8> = match s.every {
         Every::Day => (0..7).collect(),
         Every::Month => Vec::new(),
         Every::Week => {
@@ -143,6 +143,17 @@ pub fn week_days(s: &Schedule) -> Vec<u8> {
             }
             days
         }
+    };
+    // A schedule running less than a week (a one-day event) keeps only the days it covers.
+    match (s.from, s.until) {
+        (Some(from), Some(until)) if until >= from && (until - from).get_days() < 6 => {
+            let covered: Vec<u8> = (0..=(until - from).get_days())
+                .filter_map(|k| from.checked_add(jiff::Span::new().days(k)).ok())
+                .map(weekday)
+                .collect();
+            days.into_iter().filter(|d| covered.contains(d)).collect()
+        }
+        _ => days,
     }
 }
 
@@ -609,5 +620,14 @@ mod tests {
         assert_eq!(week_days(&s), [0, 1, 2, 3, 4, 5, 6]);
         s.every = Every::Month;
         assert!(week_days(&s).is_empty());
+        // A one-day event is on its own weekday only, however it recurs.
+        s.every = Every::Day;
+        s.from = Some(date(2027, 5, 20)); // a Thursday
+        s.until = Some(date(2027, 5, 20));
+        assert_eq!(week_days(&s), [3]);
+        s.until = Some(date(2027, 5, 22));
+        assert_eq!(week_days(&s), [3, 4, 5]);
+        s.until = Some(date(2027, 6, 20));
+        assert_eq!(week_days(&s).len(), 7);
     }
 }

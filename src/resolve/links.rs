@@ -109,6 +109,10 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
         let mut links = Vec::with_capacity(pb.scans[i].links.len());
         for raw in &pb.scans[i].links {
             let pos = || pb.body_pos(i, raw.offset);
+            // The caret underlines the link, up to the end of its first line.
+            let body = pb.elements[i].body();
+            let span = &body[raw.offset.min(body.len())..(raw.offset + raw.len).min(body.len())];
+            let width = span.lines().next().unwrap_or("").chars().count();
             let mut link = Link {
                 dest: raw.dest.clone(),
                 target: None,
@@ -183,7 +187,11 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                                     Some(p) => format!("`{}` does not exist (`{p}`)", raw.dest),
                                     None => format!("`{}` points outside content/", raw.dest),
                                 };
-                                out.push(Diagnostic::new(Rule::BrokenLink, file, pos(), what).help(help));
+                                out.push(
+                                    Diagnostic::new(Rule::BrokenLink, file, pos(), what)
+                                        .width(width)
+                                        .help(help),
+                                );
                             }
                         }
                     }
@@ -210,6 +218,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                         pos(),
                         format!("`#{f}` names no heading of `{}`", pb.elements[j].id),
                     )
+                    .width(width)
                     .help(help),
                 );
             }
