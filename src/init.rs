@@ -49,7 +49,15 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
     let due = today.checked_add(jiff::Span::new().months(6)).unwrap_or(today);
     let day = "tue";
     let fr = lang == Language::Fr;
-    let mut out = Vec::new();
+    let mut out = vec![(
+        ".gitignore".to_owned(),
+        if fr {
+            "# Le site généré par `mostbook build`\n/public/\n"
+        } else {
+            "# The site `mostbook build` writes\n/public/\n"
+        }
+        .to_owned(),
+    )];
     let nets: String = networks
         .iter()
         .map(|n| format!("  {n}: {{ name: {} }}\n", network_name(n)))
@@ -84,6 +92,20 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
     ));
     for n in networks {
         let name = network_name(n);
+        // `serves:` values padded so that the comments line up with the others.
+        let pad = |v: String| format!("{v:<27} ");
+        let sm = pad(format!("{n}/mission"));
+        let (so, ss) = if fr {
+            (
+                pad(format!("{n}/objectives/abonnes")),
+                pad(format!("{n}/strategies/savoir-faire")),
+            )
+        } else {
+            (
+                pad(format!("{n}/objectives/followers")),
+                pad(format!("{n}/strategies/know-how")),
+            )
+        };
         let (mission, objective, strategy, tactic) = if fr {
             (
                 format!(
@@ -105,7 +127,7 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
                      # Étape 2 — un Objectif SMART qui sert la mission.\n\
                      step: objective\n\
                      title: Gagner 50 abonnés qualifiés sur {name}\n\
-                     serves: {n}/mission                 # l'élément servi, un niveau au-dessus\n\
+                     serves: {sm}# l'élément servi, un niveau au-dessus\n\
                      category: community                 # brand, event, sales, leads, traffic, engagement, community, other\n\
                      metric: abonnés                     # Mesurable : ce que l'on compte\n\
                      unit: abonnés\n\
@@ -123,7 +145,7 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
                      # Étape 3 — une Stratégie : le plan pour atteindre l'objectif.\n\
                      step: strategy\n\
                      title: Partager notre savoir-faire\n\
-                     serves: {n}/objectives/abonnes       # un objectif\n\
+                     serves: {so}# un objectif\n\
                      paid: false                         # repose-t-elle sur de la publicité payante ?\n\
                      ---\n\
                      Décrivez le plan : quels contenus, pour mener qui vers quoi.\n"
@@ -133,7 +155,7 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
                      # Étape 4 — une Tactique : l'outil concret, son format et son rythme.\n\
                      step: tactic\n\
                      title: Un conseil chaque semaine\n\
-                     serves: {n}/strategies/savoir-faire  # une stratégie\n\
+                     serves: {ss}# une stratégie\n\
                      formats: [text, photo]              # text, photo, video, carousel, story, reel, live, poll, article, link, event, other\n\
                      schedule:\n\
                      \x20 every: week                       # day, week ou month\n\
@@ -164,7 +186,7 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
                      # Step 2 — a SMART Objective that serves the mission.\n\
                      step: objective\n\
                      title: Gain 50 qualified followers on {name}\n\
-                     serves: {n}/mission                 # the element served, one level up\n\
+                     serves: {sm}# the element served, one level up\n\
                      category: community                 # brand, event, sales, leads, traffic, engagement, community, other\n\
                      metric: followers                   # Measurable: what is counted\n\
                      unit: followers\n\
@@ -182,7 +204,7 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
                      # Step 3 — a Strategy: the plan to reach the objective.\n\
                      step: strategy\n\
                      title: Share our know-how\n\
-                     serves: {n}/objectives/followers     # an objective\n\
+                     serves: {so}# an objective\n\
                      paid: false                         # does it rely on paid advertising?\n\
                      ---\n\
                      Describe the plan: which content, leading whom towards what.\n"
@@ -192,7 +214,7 @@ pub fn files(lang: Language, networks: &[String], today: Date) -> Vec<(String, S
                      # Step 4 — a Tactic: the concrete tool, its format and rhythm.\n\
                      step: tactic\n\
                      title: One tip every week\n\
-                     serves: {n}/strategies/know-how      # a strategy\n\
+                     serves: {ss}# a strategy\n\
                      formats: [text, photo]              # text, photo, video, carousel, story, reel, live, poll, article, link, event, other\n\
                      schedule:\n\
                      \x20 every: week                       # day, week or month\n\

@@ -67,6 +67,11 @@ fn one_network_by_default() {
     let yaml = std::fs::read_to_string(dir.join("playbook.yaml")).unwrap();
     assert!(yaml.contains("linkedin: { name: LinkedIn }"));
     assert_eq!(std::fs::read_dir(dir.join("content")).unwrap().count(), 1);
+    assert!(
+        std::fs::read_to_string(dir.join(".gitignore"))
+            .unwrap()
+            .contains("/public/")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

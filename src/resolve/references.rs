@@ -70,7 +70,13 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
             match lookup(index, unreadable, &r.text) {
                 Lookup::Excused => {}
                 Lookup::Unknown => {
-                    let suggestion = suggest(pb, &r.text, pb.by_step(up));
+                    // Suggest among what this element may serve: its network's, or all networks'.
+                    let net = e.network.as_deref();
+                    let compatible = |j: &usize| {
+                        net.is_none() || pb.elements[*j].network.is_none() || pb.elements[*j].network.as_deref() == net
+                    };
+                    let suggestion = suggest(pb, &r.text, pb.by_step(up).filter(compatible))
+                        .or_else(|| suggest(pb, &r.text, pb.by_step(up)));
                     // The element the user most likely meant is not also a dead end.
                     if let Some(s) = &suggestion
                         && let Lookup::Found(j) = lookup(index, unreadable, s)
