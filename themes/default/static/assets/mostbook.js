@@ -1,4 +1,5 @@
-// mostbook: search (works from file://: the index is a script), theme toggle, print button.
+// mostbook: search (works from file://: the index is a script), theme toggle, print button,
+// tree folding buttons.
 // Everything here is an enhancement; navigation works without JavaScript.
 (function () {
   "use strict";
@@ -25,6 +26,57 @@
   if (printButton) {
     printButton.hidden = false;
     printButton.addEventListener("click", function () { window.print(); });
+  }
+
+  // Trees: "expand all" / "collapse all" buttons (the tree works without them).
+  var labels = document.documentElement.getAttribute("data-tree-labels");
+  Array.prototype.forEach.call(document.querySelectorAll("[data-tree]"), function (box) {
+    var all = box.querySelectorAll("details");
+    if (all.length < 2 || !labels) return;
+    var bar = document.createElement("div");
+    bar.className = "mb-tree-tools";
+    labels.split("|").forEach(function (label, k) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "mb-button";
+      b.textContent = label;
+      b.addEventListener("click", function () {
+        Array.prototype.forEach.call(all, function (d) { d.open = k === 0; });
+      });
+      bar.appendChild(b);
+    });
+    box.insertBefore(bar, box.firstChild);
+  });
+
+  // Printing shows every folded part; they fold back afterwards.
+  var reopened = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      reopened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (d) { d.open = false; });
+    reopened = [];
+  });
+
+  // When the menu is wider than the screen it scrolls sideways: bring the current page
+  // into view and fade the edges that hide more links.
+  var strip = document.querySelector(".mb-nav ul");
+  if (strip) {
+    var edges = function () {
+      var max = strip.scrollWidth - strip.clientWidth;
+      strip.classList.toggle("mb-more-left", max > 1 && strip.scrollLeft > 1);
+      strip.classList.toggle("mb-more-right", max > 1 && strip.scrollLeft < max - 1);
+    };
+    var current = strip.querySelector("[aria-current]");
+    if (current && strip.scrollWidth > strip.clientWidth) {
+      strip.scrollLeft = current.offsetLeft - strip.offsetLeft - strip.clientWidth / 2 + current.offsetWidth / 2;
+    }
+    edges();
+    strip.addEventListener("scroll", edges, { passive: true });
+    window.addEventListener("resize", edges);
   }
 
   // Search.
@@ -111,6 +163,14 @@
     input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
     load(render);
   }
+  // "/" jumps to the search box, as on many sites.
+  document.addEventListener("keydown", function (ev) {
+    var tag = (ev.target && ev.target.tagName) || "";
+    if (ev.key === "/" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/INPUT|TEXTAREA|SELECT/.test(tag) && !ev.target.isContentEditable) {
+      ev.preventDefault();
+      input.focus();
+    }
+  });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var first = list.querySelector("a");
