@@ -871,7 +871,7 @@ fn element_page_details_of_the_fixture() {
     let page = "strategies/tournage-ete.html";
     let text = nospace(&site.dom(page).main().text());
     assert!(
-        text.contains("1200") && text.contains("EUR"),
+        text.contains("1200\u{a0}€") || text.contains("1200 €"),
         "{page}: the budget is missing:\n{text}"
     );
 }

@@ -42,7 +42,7 @@ pub fn check(root: &Path) -> (Vec<Diagnostic>, Vec<(String, String)>) {
             );
             continue;
         }
-        let text = match std::fs::read(&path).map(|b| String::from_utf8(b)) {
+        let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(t)) => t,
             _ => {
                 out.push(Diagnostic::new(

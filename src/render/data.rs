@@ -57,7 +57,34 @@ struct SearchEntry<'a> {
     b: String,
 }
 
-pub fn files(ctx: &Ctx, texts: &[String]) -> Vec<OutFile> {
+/// `search-index.js`: titles and bodies' plain text, as a script so that search
+/// works from file:// (no fetch).
+pub fn search_index(ctx: &Ctx, texts: &[String]) -> OutFile {
+    let pb = ctx.pb;
+    let entries: Vec<SearchEntry> = (0..pb.elements.len())
+        .filter(|&i| ctx.included[i])
+        .map(|i| {
+            let e = &pb.elements[i];
+            SearchEntry {
+                t: &e.title,
+                u: &pb.urls[i],
+                s: ctx.t(&format!("step_{}", e.step.name())),
+                n: e.network
+                    .as_deref()
+                    .and_then(|n| pb.config.network(n))
+                    .map_or("", |n| n.name.as_str()),
+                b: texts[i].split_whitespace().collect::<Vec<_>>().join(" "),
+            }
+        })
+        .collect();
+    let index = serde_json::to_string(&entries)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    OutFile::new("search-index.js", format!("window.MOSTBOOK_SEARCH = {index};\n"))
+}
+
+/// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`.
+pub fn files(ctx: &Ctx) -> Vec<OutFile> {
     let pb = ctx.pb;
     let published: Vec<usize> = (0..pb.elements.len()).filter(|&i| ctx.included[i]).collect();
     let ids = |list: &[usize]| {
@@ -110,35 +137,9 @@ pub fn files(ctx: &Ctx, texts: &[String]) -> Vec<OutFile> {
     let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
     json.push('\n');
 
-    // The index is a script, not JSON, so that search works from file:// (no fetch).
-    let entries: Vec<SearchEntry> = published
-        .iter()
-        .map(|&i| {
-            let e = &pb.elements[i];
-            SearchEntry {
-                t: &e.title,
-                u: &pb.urls[i],
-                s: ctx.t(&format!("step_{}", e.step.name())),
-                n: e.network
-                    .as_deref()
-                    .and_then(|n| pb.config.network(n))
-                    .map_or("", |n| n.name.as_str()),
-                b: texts[i].split_whitespace().collect::<Vec<_>>().join(" "),
-            }
-        })
-        .collect();
-    let index = serde_json::to_string(&entries)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
-    let search = format!("window.MOSTBOOK_SEARCH = {index};\n");
-
     let include = |i: usize| ctx.included[i];
     let graph = super::graph::graph_svg(pb, &include, "", pb.config.language);
-    let mut files = vec![
-        OutFile::new("playbook.json", json),
-        OutFile::new("search-index.js", search),
-        OutFile::new("graph.svg", graph),
-    ];
+    let mut files = vec![OutFile::new("playbook.json", json), OutFile::new("graph.svg", graph)];
     if let Some(base) = &pb.config.base_url {
         files.push(OutFile::new("sitemap.xml", sitemap(ctx, base, &published)));
     }

@@ -247,21 +247,8 @@ pub fn render(
         .collect();
     let ctx = ctx;
 
-    // Element pages are most of the work: in parallel, written as they come;
-    // their plain text feeds the search index.
-    let texts: Vec<String> = crate::timings::time("element pages", || {
-        (0..pb.elements.len())
-            .into_par_iter()
-            .map(|i| {
-                if !ctx.included[i] {
-                    return Ok(String::new());
-                }
-                let (file, text) = pages::element::render(&ctx, i)?;
-                ctx.put(&file)?;
-                Ok(text)
-            })
-            .collect::<Result<Vec<String>, RenderError>>()
-    })?;
+    // Element pages (most of the work) and the other pages, all in parallel,
+    // written as they come. The pages' plain text then feeds the search index.
     let jobs: Vec<Job> = vec![
         Box::new(|| crate::timings::time("overview", || Ok(vec![pages::overview::render(&ctx)?]))),
         Box::new(|| crate::timings::time("network pages", || pages::network::render_all(&ctx))),
@@ -269,12 +256,33 @@ pub fn render(
         Box::new(|| crate::timings::time("calendar", || pages::calendar::render(&ctx))),
         Box::new(|| crate::timings::time("print", || Ok(vec![pages::print::render(&ctx)?]))),
         Box::new(|| Ok(vec![pages::not_found::render(&ctx)?])),
-        Box::new(|| crate::timings::time("data files", || Ok(data::files(&ctx, &texts)))),
+        Box::new(|| crate::timings::time("data files", || Ok(data::files(&ctx)))),
     ];
-    crate::timings::time("other pages", || {
-        jobs.par_iter()
-            .try_for_each(|job| job()?.iter().try_for_each(|f| ctx.put(f)))
-    })?;
+    let (texts, others) = crate::timings::time("pages", || {
+        rayon::join(
+            || {
+                crate::timings::time("element pages", || {
+                    (0..pb.elements.len())
+                        .into_par_iter()
+                        .map(|i| {
+                            if !ctx.included[i] {
+                                return Ok(String::new());
+                            }
+                            let (file, text) = pages::element::render(&ctx, i)?;
+                            ctx.put(&file)?;
+                            Ok(text)
+                        })
+                        .collect::<Result<Vec<String>, RenderError>>()
+                })
+            },
+            || {
+                jobs.par_iter()
+                    .try_for_each(|job| job()?.iter().try_for_each(|f| ctx.put(f)))
+            },
+        )
+    });
+    others?;
+    ctx.put(&data::search_index(&ctx, &texts?))?;
     for (path, bytes) in &theme.assets {
         ctx.put(&OutFile::new(path.clone(), bytes.to_vec()))?;
     }

@@ -16,6 +16,8 @@ pub struct ElementRef {
     pub url: String,
     pub network: Option<String>,
     pub network_name: Option<String>,
+    /// Site-relative path of the network's page.
+    pub network_page: Option<String>,
     pub draft: bool,
     pub status: Option<&'static str>,
     pub status_label: Option<String>,
@@ -49,6 +51,7 @@ impl Ctx<'_> {
                 .as_deref()
                 .and_then(|n| self.pb.config.network(n))
                 .map(|n| n.name.clone()),
+            network_page: e.network.as_deref().map(super::pages::network::path),
             draft: e.draft,
             status: st.map(Status::key),
             status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
@@ -101,6 +104,10 @@ pub enum Card {
         progress: Option<u32>,
         /// 0–100: where the straight line says it should be today.
         expected: Option<u32>,
+        /// The value expected today, formatted.
+        expected_value: Option<String>,
+        /// Days from the build date to `due` (negative once past).
+        days_left: Option<i32>,
         start: Option<String>,
         due: Option<String>,
         status: &'static str,
@@ -163,6 +170,8 @@ impl Ctx<'_> {
                     current: o.current.map(|x| self.number(x)),
                     progress: progress(o).map(pct),
                     expected: exp,
+                    expected_value: expected(o, self.today).map(|v| self.number(v)),
+                    days_left: o.due.map(|d| (d - self.today).get_days()),
                     start: o.start.map(|d| self.date(d)),
                     due: o.due.map(|d| self.date(d)),
                     status: st.key(),
@@ -171,10 +180,9 @@ impl Ctx<'_> {
             }
             StepData::Strategy(s) => Card::Strategy {
                 paid: s.paid,
-                budget: s.budget.map(|b| match &s.currency {
-                    Some(c) => format!("{} {c}", self.number(b)),
-                    None => self.number(b),
-                }),
+                budget: s
+                    .budget
+                    .map(|b| super::format::money(b, s.currency.as_deref(), self.pb.config.language)),
             },
             StepData::Tactic(t) => Card::Tactic {
                 formats: t.formats.iter().map(|f| self.t(&format!("format_{f}"))).collect(),

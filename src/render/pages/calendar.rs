@@ -93,6 +93,8 @@ struct NetworkWeek {
 struct Data {
     networks: Vec<NetworkWeek>,
     timezone: String,
+    /// The build date's day of the week, 0 = Monday (to mark today's column).
+    today_weekday: u8,
 }
 
 pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
@@ -111,6 +113,7 @@ pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let data = Data {
         networks,
         timezone: pb.config.timezone.clone(),
+        today_weekday: crate::render::schedule::weekday(ctx.today),
     };
     let html = ctx.page("calendar.html", "calendar.html", "calendar", &ctx.t("calendar"), &data)?;
     let include = |i: usize| ctx.included[i];
