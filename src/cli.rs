@@ -51,6 +51,45 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build, then rebuild on every change of the playbook (Ctrl-C to stop)
+    Watch {
+        /// The playbook folder (holding playbook.yaml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder [default: DIR/public]
+        #[arg(short, long, value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Render drafts too
+        #[arg(long)]
+        drafts: bool,
+        /// The build date (YYYY-MM-DD) objectives are measured against
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Watch, and serve the site with live reload (Ctrl-C to stop)
+    Serve {
+        /// The playbook folder (holding playbook.yaml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder [default: DIR/public]
+        #[arg(short, long, value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// The address to listen on (0.0.0.0: every network interface)
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on (0: any free port)
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Render drafts too
+        #[arg(long)]
+        drafts: bool,
+        /// The build date (YYYY-MM-DD) objectives are measured against
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
     /// Report every problem of a playbook, like a compiler
     Check {
         /// The playbook folder (holding playbook.yaml)
@@ -108,6 +147,34 @@ pub fn main() -> i32 {
             };
             build(&dir, &out, &opts)
         }
+        Command::Watch {
+            dir,
+            out,
+            drafts,
+            today,
+        } => crate::serve::watch(crate::serve::Options {
+            out: out.unwrap_or_else(|| dir.join("public")),
+            dir,
+            drafts,
+            today,
+        }),
+        Command::Serve {
+            dir,
+            out,
+            bind,
+            port,
+            open,
+            drafts,
+            today,
+        } => crate::serve::serve(
+            crate::serve::Options {
+                out: out.unwrap_or_else(|| dir.join("public")),
+                dir,
+                drafts,
+                today,
+            },
+            crate::serve::Listen { bind, port, open },
+        ),
         Command::Check {
             dir,
             format,

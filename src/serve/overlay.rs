@@ -1,0 +1,206 @@
+//! The overlay a served page shows after a failed rebuild: every problem with
+//! its rule, `file:line:col`, message, source line and help, all escaped,
+//! over the last good site.
+
+use crate::analyze::Analysis;
+use crate::diag::Severity;
+use std::fmt::Write;
+
+/// The id of the overlay element (the live script replaces or removes it).
+pub const ID: &str = "mostbook-overlay";
+
+/// At most this many problems are shown; the terminal has them all.
+const MAX_SHOWN: usize = 50;
+
+/// One problem of a failed build.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub error: bool,
+    pub rule: String,
+    /// `file:line:col`, when the problem has a place.
+    pub location: Option<String>,
+    pub message: String,
+    /// The source line and a caret under the place, as text.
+    pub snippet: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    /// A problem that is not a diagnostic of the playbook (a template, the output folder…).
+    pub fn other(rule: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            error: true,
+            rule: rule.to_owned(),
+            location: None,
+            message: message.into(),
+            snippet: None,
+            help: None,
+        }
+    }
+}
+
+/// The problems of a playbook that does not pass `check`: errors first.
+pub fn from_analysis(a: &Analysis) -> Vec<Problem> {
+    let mut list: Vec<Problem> = a
+        .diags
+        .list
+        .iter()
+        .map(|d| {
+            let source = a.sources.get(&d.file);
+            Problem {
+                error: d.severity == Severity::Error,
+                rule: d.rule.name().to_owned(),
+                location: Some(format!("{}:{}:{}", d.file, d.pos.line, d.pos.col)),
+                message: d.message.clone(),
+                snippet: source.and_then(|s| snippet(s, d.pos.line, d.pos.col, d.width)),
+                help: d.help.clone(),
+            }
+        })
+        .collect();
+    list.sort_by_key(|p| !p.error);
+    list
+}
+
+/// ` 12 | the line` and a caret line under column `col`, `width` characters wide.
+fn snippet(source: &str, line: u32, col: u32, width: u32) -> Option<String> {
+    let text = source.lines().nth(line.checked_sub(1)? as usize)?;
+    let text = text.trim_end_matches('\r');
+    let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let before = (col.max(1) - 1) as usize;
+    let len = shown.chars().count();
+    let width = (width.max(1) as usize).min(len.saturating_sub(before).max(1));
+    Some(format!(
+        "{gutter} | {shown}\n{pad} | {}{}",
+        " ".repeat(before.min(len)),
+        "^".repeat(width)
+    ))
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "#mostbook-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+background:rgba(15,15,20,.6);font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1b1b1f;text-align:left}\
+#mostbook-overlay .mb-box{box-sizing:border-box;width:calc(100% - 2rem);max-width:62rem;margin:2.5rem auto;background:#fff;border-top:6px solid #b3261e;\
+border-radius:8px;padding:1.25rem 1.5rem;box-shadow:0 10px 40px rgba(0,0,0,.35)}\
+#mostbook-overlay h2{margin:0 0 .25rem;font-size:1.2rem;color:#b3261e}\
+#mostbook-overlay p{margin:.25rem 0}\
+#mostbook-overlay ol{margin:1rem 0;padding-left:1.5rem}\
+#mostbook-overlay li{margin:0 0 1rem}\
+#mostbook-overlay .mb-sev{font-weight:700;color:#b3261e}\
+#mostbook-overlay .mb-warning .mb-sev{color:#7a4f00}\
+#mostbook-overlay code,#mostbook-overlay pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\
+#mostbook-overlay .mb-rule{background:#f1f1f4;border-radius:4px;padding:0 .3rem}\
+#mostbook-overlay .mb-loc{color:#3d3d46}\
+#mostbook-overlay pre{background:#f6f6f8;border-radius:4px;padding:.5rem .75rem;margin:.35rem 0;overflow:auto;white-space:pre}\
+#mostbook-overlay .mb-help{color:#1d5c2e}\
+#mostbook-overlay button{font:inherit;padding:.3rem .9rem;border-radius:4px;border:1px solid #6b6b76;background:#fff;color:#1b1b1f;cursor:pointer}\
+@media (prefers-color-scheme:dark){#mostbook-overlay{color:#e8e8ee}\
+#mostbook-overlay .mb-box{background:#1e1e24;border-top-color:#f2b8b5}\
+#mostbook-overlay h2,#mostbook-overlay .mb-sev{color:#f2b8b5}\
+#mostbook-overlay .mb-warning .mb-sev{color:#f3c26b}\
+#mostbook-overlay .mb-rule,#mostbook-overlay pre{background:#2a2a32}\
+#mostbook-overlay .mb-loc{color:#c4c4ce}#mostbook-overlay .mb-help{color:#9ad4a8}\
+#mostbook-overlay button{background:#2a2a32;color:#e8e8ee;border-color:#9a9aa6}}";
+
+/// The overlay element: a self-contained block of HTML (its own style, no script).
+pub fn render(problems: &[Problem]) -> String {
+    let errors = problems.iter().filter(|p| p.error).count();
+    let mut html = String::with_capacity(4096);
+    let _ = write!(
+        html,
+        "<div id=\"{ID}\" role=\"alertdialog\" aria-modal=\"true\" aria-labelledby=\"mostbook-overlay-title\"><style>{STYLE}</style><div class=\"mb-box\">"
+    );
+    let _ = write!(
+        html,
+        "<h2 id=\"mostbook-overlay-title\">The last change does not build: {}</h2>\
+         <p>This page is the last good build. Fix the problem and save: the page reloads by itself.</p><ol>",
+        match errors {
+            0 | 1 => "1 error".to_owned(),
+            n => format!("{n} errors"),
+        }
+    );
+    for p in problems.iter().take(MAX_SHOWN) {
+        let (class, sev) = if p.error {
+            ("mb-error", "error")
+        } else {
+            ("mb-warning", "warning")
+        };
+        let _ = write!(
+            html,
+            "<li class=\"{class}\"><p><span class=\"mb-sev\">{sev}</span> <code class=\"mb-rule\">{}</code>",
+            escape(&p.rule)
+        );
+        if let Some(loc) = &p.location {
+            let _ = write!(html, " <code class=\"mb-loc\">{}</code>", escape(loc));
+        }
+        let _ = write!(html, "</p><p class=\"mb-msg\">{}</p>", escape(&p.message));
+        if let Some(s) = &p.snippet {
+            let _ = write!(html, "<pre>{}</pre>", escape(s));
+        }
+        if let Some(h) = &p.help {
+            let _ = write!(html, "<p class=\"mb-help\">help: {}</p>", escape(h));
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ol>");
+    if problems.len() > MAX_SHOWN {
+        let _ = write!(
+            html,
+            "<p>… and {} more in the terminal.</p>",
+            problems.len() - MAX_SHOWN
+        );
+    }
+    html.push_str("<p><button type=\"button\" data-mostbook-dismiss>Dismiss</button></p></div></div>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_is_escaped() {
+        let p = Problem {
+            error: true,
+            rule: "broken-link".into(),
+            location: Some("content/<a>.md:3:5".into()),
+            message: "no element `<script>alert(1)</script>` & \"co\"".into(),
+            snippet: Some("3 | <img src=x onerror=alert(1)>".into()),
+            help: Some("use 'this'".into()),
+        };
+        let html = render(&[p]);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<a>"), "{html}");
+        assert!(html.contains("`&lt;script&gt;alert(1)&lt;/script&gt;` &amp; &quot;co&quot;"));
+        assert!(html.contains("broken-link"));
+        assert!(html.contains("content/&lt;a&gt;.md:3:5"));
+        assert!(html.contains("use &#39;this&#39;"));
+    }
+
+    #[test]
+    fn snippets_point_at_the_column() {
+        let s = snippet("a: 1\nserves: nowhere\n", 2, 9, 7).unwrap();
+        assert_eq!(s, "2 | serves: nowhere\n  |         ^^^^^^^");
+        assert_eq!(snippet("x", 5, 1, 1), None);
+        assert_eq!(snippet("x", 0, 1, 1), None);
+        // A place past the end of the line still gives one caret.
+        assert_eq!(snippet("ab", 1, 9, 3).unwrap(), "1 | ab\n  |   ^");
+    }
+}
