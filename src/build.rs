@@ -7,6 +7,43 @@ use crate::write::{self, WriteError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod progress {
+    //! A progress line on a terminal for builds that take a while.
+
+    use std::io::{IsTerminal, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    /// Runs `work`; if stderr is a terminal and it takes more than half a second,
+    /// shows `done()` of about `total` files on one line, cleared at the end.
+    pub fn while_running<R: Send>(done: impl Fn() -> usize + Sync, total: usize, work: impl FnOnce() -> R + Send) -> R {
+        if !std::io::stderr().is_terminal() {
+            return work();
+        }
+        let finished = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let start = std::time::Instant::now();
+                let mut shown = false;
+                while !finished.load(Ordering::Relaxed) {
+                    // Short sleeps: a quick build is not held up waiting for this thread.
+                    std::thread::sleep(Duration::from_millis(40));
+                    if start.elapsed() > Duration::from_millis(500) && !finished.load(Ordering::Relaxed) {
+                        let _ = write!(std::io::stderr(), "\r  building: {} / ~{total} files", done());
+                        shown = true;
+                    }
+                }
+                if shown {
+                    let _ = write!(std::io::stderr(), "\r\x1b[2K");
+                }
+            });
+            let r = work();
+            finished.store(true, Ordering::Relaxed);
+            r
+        })
+    }
+}
+
 pub struct BuildOptions {
     pub drafts: bool,
     pub today: Option<String>,
@@ -95,9 +132,16 @@ pub fn build(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildReport,
         let mut theme = crate::timings::time("theme", || theme::load(&pb.root, &pb.config.theme, pb.config.language))?;
         let stage = write::Stage::begin(dir, out).map_err(BuildError::Write)?;
         let options = render::Options { drafts: opts.drafts };
-        let site = crate::timings::time("render", || {
-            render::render(pb, &analysis.diags, analysis.today, &mut theme, &options, &stage)
-        })?;
+        let total = pb.elements.len() + 16;
+        let site = progress::while_running(
+            || stage.written(),
+            total,
+            || {
+                crate::timings::time("render", || {
+                    render::render(pb, &analysis.diags, analysis.today, &mut theme, &options, &stage)
+                })
+            },
+        )?;
         crate::timings::time("commit", || stage.commit()).map_err(BuildError::Write)?;
         Ok(site)
     })?;

@@ -142,6 +142,7 @@ pub struct Stage {
     parent: PathBuf,
     name: String,
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    written: std::sync::atomic::AtomicUsize,
     committed: bool,
 }
 
@@ -170,6 +171,7 @@ impl Stage {
             parent,
             name,
             made: Default::default(),
+            written: Default::default(),
             committed: false,
         })
     }
@@ -192,7 +194,14 @@ impl Stage {
             }
         }
         let mut file = std::fs::File::create(&full).map_err(|e| WriteError::Io(full.clone(), e))?;
-        file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))
+        file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))?;
+        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files have been written so far (for progress reports).
+    pub fn written(&self) -> usize {
+        self.written.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Marks the folder as mostbook's and swaps it in place of the output.
