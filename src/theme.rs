@@ -59,7 +59,8 @@ pub fn parse_strings(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn tera_error(file: &str, e: &tera::Error) -> ThemeError {
+/// A Tera error with its whole chain of causes (Tera puts the template's line there).
+pub fn tera_message(e: &tera::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -67,24 +68,40 @@ fn tera_error(file: &str, e: &tera::Error) -> ThemeError {
         message.push_str(&s.to_string());
         source = s.source();
     }
+    message
+}
+
+fn tera_error(file: &str, e: &tera::Error) -> ThemeError {
     ThemeError {
         file: file.to_owned(),
-        message,
+        message: tera_message(e),
     }
 }
 
-/// Reads every `*.html` below `dir` as (name relative to `dir`, text).
-fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, ThemeError> {
+/// Every file below `dir` (hidden ones and symlink loops skipped, links followed),
+/// as (`/`-separated path relative to `dir`, bytes), in path order.
+fn files_below(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in walkdir::WalkDir::new(dir)
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "html") {
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e) => {
+                return Err(ThemeError {
+                    file: dir.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -93,13 +110,29 @@ fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, ThemeError> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let text = std::fs::read_to_string(entry.path()).map_err(|e| ThemeError {
+        let bytes = std::fs::read(entry.path()).map_err(|e| ThemeError {
             file: entry.path().display().to_string(),
-            message: format!("cannot read template: {e}"),
+            message: format!("cannot read: {e}"),
         })?;
-        out.push((name, text));
+        out.push((name, bytes));
     }
     Ok(out)
+}
+
+/// Every `*.html` below `dir` as (name relative to `dir`, text).
+fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, ThemeError> {
+    files_below(dir)?
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".html"))
+        .map(|(name, bytes)| {
+            String::from_utf8(bytes)
+                .map(|text| (name.clone(), text))
+                .map_err(|_| ThemeError {
+                    file: dir.join(&name).display().to_string(),
+                    message: "a template must be UTF-8 text".to_owned(),
+                })
+        })
+        .collect()
 }
 
 /// Loads the theme a playbook asks for, with its overrides.
@@ -154,39 +187,10 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
 
 /// Every file below `dir`, by `/`-separated relative path (hidden ones skipped).
 pub fn read_static(dir: &Path, into: &mut BTreeMap<String, Cow<'static, [u8]>>) -> Result<(), ThemeError> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) if e.loop_ancestor().is_some() => continue,
-            Err(e) => {
-                return Err(ThemeError {
-                    file: dir.display().to_string(),
-                    message: e.to_string(),
-                });
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| ThemeError {
-            file: entry.path().display().to_string(),
-            message: format!("cannot read: {e}"),
-        })?;
-        into.insert(name, Cow::Owned(bytes));
-    }
+    into.extend(
+        files_below(dir)?
+            .into_iter()
+            .map(|(name, bytes)| (name, Cow::Owned(bytes))),
+    );
     Ok(())
 }

@@ -10,8 +10,9 @@ struct Doc<'a> {
     diagnostics: Vec<Item<'a>>,
 }
 
+/// One diagnostic as JSON: the shape of `check --format json` and of `playbook.json`.
 #[derive(Serialize)]
-struct Item<'a> {
+pub struct Item<'a> {
     severity: super::Severity,
     rule: &'static str,
     message: &'a str,
@@ -21,23 +22,25 @@ struct Item<'a> {
     help: Option<&'a str>,
 }
 
+impl<'a> From<&'a super::Diagnostic> for Item<'a> {
+    fn from(d: &'a super::Diagnostic) -> Self {
+        Item {
+            severity: d.severity,
+            rule: d.rule.name(),
+            message: &d.message,
+            file: &d.file,
+            line: d.pos.line,
+            column: d.pos.col,
+            help: d.help.as_deref(),
+        }
+    }
+}
+
 pub fn render_json(ds: &Diagnostics) -> String {
     let doc = Doc {
         errors: ds.errors(),
         warnings: ds.warnings(),
-        diagnostics: ds
-            .list
-            .iter()
-            .map(|d| Item {
-                severity: d.severity,
-                rule: d.rule.name(),
-                message: &d.message,
-                file: &d.file,
-                line: d.pos.line,
-                column: d.pos.col,
-                help: d.help.as_deref(),
-            })
-            .collect(),
+        diagnostics: ds.list.iter().map(Item::from).collect(),
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

@@ -11,7 +11,7 @@ mod rule;
 
 pub use github::render_github;
 pub use human::{render_human, summary_line};
-pub use json::render_json;
+pub use json::{Item as JsonItem, render_json};
 pub use rule::{Level, Rule};
 
 use crate::load::yaml::Pos;

@@ -23,23 +23,12 @@ struct JsonElement<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    severity: crate::diag::Severity,
-    rule: &'static str,
-    message: &'a str,
-    file: &'a str,
-    line: u32,
-    column: u32,
-    help: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct JsonPlaybook<'a> {
     generator: &'static str,
     today: String,
     config: &'a crate::model::Config,
     elements: Vec<JsonElement<'a>>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Vec<crate::diag::JsonItem<'a>>,
 }
 
 /// One entry of the search index (short keys: the index is loaded by every search).
@@ -119,20 +108,7 @@ pub fn files(ctx: &Ctx) -> Vec<OutFile> {
                 status: ctx.status(i).map(|s| s.key()),
             })
             .collect(),
-        diagnostics: ctx
-            .diags
-            .list
-            .iter()
-            .map(|d| JsonDiagnostic {
-                severity: d.severity,
-                rule: d.rule.name(),
-                message: &d.message,
-                file: &d.file,
-                line: d.pos.line,
-                column: d.pos.col,
-                help: d.help.as_deref(),
-            })
-            .collect(),
+        diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
     };
     let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
     json.push('\n');

@@ -151,16 +151,9 @@ impl Ctx<'_> {
     }
 
     fn error(&self, template: &str, e: &tera::Error) -> RenderError {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
-        }
         RenderError::Template {
             template: template.to_owned(),
-            message,
+            message: crate::theme::tera_message(e),
         }
     }
 
