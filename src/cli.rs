@@ -75,7 +75,7 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         out: Option<PathBuf>,
         /// The address to listen on (0.0.0.0: every network interface)
-        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1", value_parser = crate::serve::parse_bind)]
         bind: std::net::IpAddr,
         /// The port to listen on (0: any free port)
         #[arg(long, default_value_t = 4000)]

@@ -125,10 +125,29 @@ fn run(opts: Options, listen: Option<Listen>) -> i32 {
         lock: Mutex::new(0),
     });
 
+    // Ctrl-C (or SIGTERM) from now on: stop once the build under way, if
+    // any, has finished writing; a second one stops at once.
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    {
+        let builder = builder.clone();
+        runtime.spawn(async move {
+            stop_signal().await;
+            if builder.lock.try_lock().is_err() {
+                say!("stopping after the build under way (Ctrl-C again to stop now)");
+            }
+            let _ = stop_tx.send(());
+            stop_signal().await;
+            std::process::exit(130);
+        });
+    }
+
     // The first build: a playbook with errors is served with its overlay; a
     // missing playbook or an unwritable output stops here.
     if let Outcome::Fatal = builder.build() {
         return USAGE;
+    }
+    if stop_rx.try_recv().is_ok() {
+        return OK;
     }
 
     let stopping = Arc::new(AtomicBool::new(false));
@@ -179,21 +198,23 @@ fn run(opts: Options, listen: Option<Listen>) -> i32 {
     }
     say!("watching `{}` for changes (Ctrl-C to stop)", opts.dir.display());
 
-    runtime.block_on(stop_signal());
+    let _ = runtime.block_on(stop_rx);
     stopping.store(true, Ordering::SeqCst);
-    // Let the build under way finish writing (a second Ctrl-C does not wait).
-    let busy = builder.lock.try_lock().is_err();
-    if busy {
-        say!("stopping after the build under way (Ctrl-C again to stop now)");
-        runtime.spawn(async {
-            stop_signal().await;
-            std::process::exit(130);
-        });
-    }
     let _held = builder.lock.lock().unwrap_or_else(|e| e.into_inner());
     // Leave at once: open connections and the watcher end with the process.
     let _ = std::io::stderr().flush();
     std::process::exit(OK);
+}
+
+/// `--bind`: an IP address, or `localhost`.
+pub fn parse_bind(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    }
+    s.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| format!("`{s}` is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0) nor `localhost`"))
 }
 
 fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
@@ -402,18 +423,23 @@ fn rebuild_loop(builder: &Builder, rx: &Receiver<Change>, mut watcher: Watcher, 
         while let Ok(change) = rx.try_recv() {
             take(change, &mut paths, &mut unknown);
         }
-        // One file is an editor's save: build at once. More is a tool at
-        // work (`git checkout`, a copy, a formatter): its events stream in
-        // for as long as it writes, so wait until they stop, for one build
-        // of the end result rather than one of a half-written state.
-        if paths.len() > 1 {
-            let until = Instant::now() + MAX_SETTLE;
-            while Instant::now() < until {
-                match rx.recv_timeout(watch::DEBOUNCE) {
-                    Ok(change) => take(change, &mut paths, &mut unknown),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
+        // The debouncer hands over each file once it is quiet, so one save
+        // (a file, its backup, a swap file) may come in two batches a tick
+        // apart: wait one tick for the rest. Many files are a tool at work
+        // (`git checkout`, a copy, a formatter) whose events stream in for as
+        // long as it writes: wait until they stop, for one build of the end
+        // result rather than one of a half-written state.
+        let until = Instant::now() + MAX_SETTLE;
+        while Instant::now() < until {
+            let quiet = if paths.len() > 1 {
+                watch::DEBOUNCE
+            } else {
+                watch::TICK + Duration::from_millis(3)
+            };
+            match rx.recv_timeout(quiet) {
+                Ok(change) => take(change, &mut paths, &mut unknown),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         }
         if stopping.load(Ordering::SeqCst) {
@@ -471,6 +497,14 @@ mod tests {
         assert_eq!(a("0.0.0.0:80"), "http://127.0.0.1:80/");
         assert_eq!(a("[::1]:4000"), "http://[::1]:4000/");
         assert_eq!(a("[::]:4000"), "http://[::1]:4000/");
+    }
+
+    #[test]
+    fn bind_addresses() {
+        assert_eq!(parse_bind("localhost").unwrap().to_string(), "127.0.0.1");
+        assert_eq!(parse_bind("0.0.0.0").unwrap().to_string(), "0.0.0.0");
+        assert_eq!(parse_bind("[::1]").unwrap().to_string(), "::1");
+        assert!(parse_bind("example.com").is_err());
     }
 
     #[test]

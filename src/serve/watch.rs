@@ -24,6 +24,8 @@ use std::time::Duration;
 
 /// How long a file must be quiet before its events are delivered.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How often the debouncer looks for quiet files.
+pub const TICK: Duration = Duration::from_millis(10);
 
 /// The playbook's settings file, the one source outside the source folders.
 const CONFIG: &str = "playbook.yaml";
@@ -77,7 +79,7 @@ impl Watcher {
         };
         let mut debouncer = new_debouncer_opt::<_, ChangesOnly, RecommendedCache>(
             DEBOUNCE,
-            None,
+            Some(TICK),
             handler,
             RecommendedCache::new(),
             notify::Config::default(),
