@@ -20,8 +20,25 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 // ---------------------------------------------------------------- fixtures
 
+/// A scratch folder, removed when the test is over (after its server, which
+/// is declared later and so dropped first).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A fresh copy of the sound fixture in its own folder: `(folder, playbook)`.
-fn playbook(name: &str) -> (PathBuf, PathBuf) {
+fn playbook(name: &str) -> (Scratch, PathBuf) {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "serve-{name}-{}-{}",
@@ -31,7 +48,7 @@ fn playbook(name: &str) -> (PathBuf, PathBuf) {
     let _ = std::fs::remove_dir_all(&dir);
     let pb = dir.join("pb");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sound"), &pb);
-    (dir, pb)
+    (Scratch(dir), pb)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -752,7 +769,7 @@ fn no_playbook_is_exit_2() {
     let (dir, _pb) = playbook("none");
     let out = Command::new(env!("CARGO_BIN_EXE_mostbook"))
         .arg("watch")
-        .arg(&dir)
+        .arg(&*dir)
         .stdin(Stdio::null())
         .output()
         .unwrap();
