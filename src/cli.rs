@@ -120,6 +120,27 @@ enum Format {
     Github,
 }
 
+// Output that never panics: a reader that goes away (`mostbook check | head`)
+// is not a crash. `print!` and `eprint!` panic when the write fails.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 pub const USAGE: i32 = 2;
@@ -189,20 +210,20 @@ fn build(dir: &Path, out: &Path, opts: &crate::build::BuildOptions) -> i32 {
     match crate::build::build(dir, out, opts) {
         Ok(report) => {
             print_human_if_any(&report.analysis);
-            eprintln!("{}", report.summary());
+            errln!("{}", report.summary());
             OK
         }
         Err(BuildError::Playbook(analysis)) => {
             print_human(&analysis);
-            eprintln!("error: nothing was written; the previous output is unchanged");
+            errln!("error: nothing was written; the previous output is unchanged");
             FAILED
         }
         Err(e @ BuildError::Template(_)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             FAILED
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             USAGE
         }
     }
@@ -223,7 +244,7 @@ fn init(dir: &Path, language: Lang, networks: &str) -> i32 {
     let networks = match crate::init::parse_networks(networks) {
         Ok(n) => n,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return USAGE;
         }
     };
@@ -235,16 +256,16 @@ fn init(dir: &Path, language: Lang, networks: &str) -> i32 {
     let today = match crate::check::today::build_date(None, tz) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return USAGE;
         }
     };
     match crate::init::init(dir, lang, &networks, today) {
         Ok(files) => {
             for f in &files {
-                eprintln!("  created {}", dir.join(f).display());
+                errln!("  created {}", dir.join(f).display());
             }
-            eprintln!(
+            errln!(
                 "a new playbook is ready in `{}`: `mostbook serve {}` to write with a live preview, `mostbook build {}` to publish",
                 dir.display(),
                 dir.display(),
@@ -253,7 +274,7 @@ fn init(dir: &Path, language: Lang, networks: &str) -> i32 {
             OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             USAGE
         }
     }
@@ -263,14 +284,14 @@ fn check(dir: &Path, format: Format, today: Option<&str>, deny_warnings: bool) -
     let analysis = match analyze(dir, None, today) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return USAGE;
         }
     };
     match format {
         Format::Human => print_human(&analysis),
-        Format::Json => print!("{}", render_json(&analysis.diags)),
-        Format::Github => print!("{}", render_github(&analysis.diags, &github_prefix(dir))),
+        Format::Json => out!("{}", render_json(&analysis.diags)),
+        Format::Github => out!("{}", render_github(&analysis.diags, &github_prefix(dir))),
     }
     if fails(&analysis.diags, deny_warnings) {
         FAILED
@@ -288,8 +309,8 @@ pub fn print_human(a: &Analysis) {
         .iter()
         .filter_map(|d| a.sources.get(&d.file).map(|s| (d.file.clone(), s.to_string())))
         .collect();
-    eprint!("{}", render_human(&a.diags, &sources, color));
-    eprintln!("{}", summary_line(&a.diags));
+    err!("{}", render_human(&a.diags, &sources, color));
+    errln!("{}", summary_line(&a.diags));
 }
 
 /// The playbook folder as a path prefix for annotations (`""` for the current folder).

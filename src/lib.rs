@@ -16,6 +16,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pool;
+pub mod position;
 pub mod render;
 pub mod resolve;
 pub mod serve;

@@ -1,6 +1,7 @@
 //! Phase timings on stderr when `MOSTBOOK_TIMINGS` is set: how benchmarks see
 //! where a build spends its time without a profiler.
 
+use std::io::Write;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ pub fn time<R>(phase: &str, f: impl FnOnce() -> R) -> R {
     }
     let start = Instant::now();
     let r = f();
-    eprintln!("timing {phase:<24} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let _ = writeln!(std::io::stderr(), "timing {phase:<24} {ms:>8.1} ms");
     r
 }

@@ -106,7 +106,11 @@ pub fn check(pb: &Playbook, i: usize, out: &mut Vec<Diagnostic>) {
                     ))
                 }),
         );
-    for (offset, reason, what) in found {
+    let attrs = scan
+        .unsafe_attrs
+        .iter()
+        .map(|(offset, _)| (*offset, "an event handler or a script URL", "a heading attribute"));
+    for (offset, reason, what) in found.chain(attrs) {
         let pos = pb.body_pos(i, offset);
         let d = match policy {
             HtmlPolicy::Sanitize => Diagnostic::new(

@@ -1,6 +1,7 @@
 //! Diagnostics as a compiler prints them (rendered by annotate-snippets).
 
 use super::{Diagnostic, Diagnostics, Severity};
+use crate::position::LineIndex;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::collections::HashMap;
 
@@ -9,30 +10,58 @@ use std::collections::HashMap;
 pub fn render_human(ds: &Diagnostics, sources: &HashMap<String, String>, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
+    // Built once per file and per line shown: many diagnostics on one long line stay cheap.
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+    let mut lines: HashMap<(&str, usize), (&str, Vec<usize>)> = HashMap::new();
     for d in &ds.list {
-        out.push_str(&render_one(&renderer, d, sources.get(&d.file).map(String::as_str)));
+        let line_no = d.pos.line.max(1) as usize;
+        let (text, bytes) = match sources.get(&d.file) {
+            Some(src) => {
+                let ix = indexes.entry(d.file.as_str()).or_insert_with(|| LineIndex::new(src));
+                let entry = lines.entry((d.file.as_str(), line_no)).or_insert_with(|| {
+                    let l = ix.line(src, line_no);
+                    let l = l.strip_prefix('\u{feff}').unwrap_or(l);
+                    (l, l.char_indices().map(|(b, _)| b).collect())
+                });
+                (entry.0, entry.1.as_slice())
+            }
+            None => ("", &[][..]),
+        };
+        out.push_str(&render_one(&renderer, color, d, text, bytes));
         out.push_str("\n\n");
     }
     out
 }
 
-fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
+/// Characters shown on each side of the caret when a source line is long.
+const CONTEXT: usize = 60;
+
+/// `line` is the source line; `bytes` the byte offset of each of its characters.
+fn render_one(renderer: &Renderer, color: bool, d: &Diagnostic, line: &str, bytes: &[usize]) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
     let line_no = d.pos.line.max(1) as usize;
-    let line_text = source
-        .and_then(|s| s.lines().nth(line_no - 1))
-        .map(|l| l.strip_prefix('\u{feff}').unwrap_or(l))
-        .map(|l| l.trim_end_matches('\r'))
-        .unwrap_or("");
+    let byte_at = |n: usize| bytes.get(n).copied().unwrap_or(line.len());
+    let col = d.pos.col.max(1) as usize - 1;
+    let width = (d.width.max(1) as usize).min(2 * CONTEXT);
+    // A long line is cropped around the caret, marked with `…` at the cut ends.
+    let (from, to) = (col.saturating_sub(CONTEXT), (col + width + CONTEXT).min(bytes.len()));
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push('…');
+    }
+    let prefix = shown.len();
+    shown.push_str(&line[byte_at(from)..byte_at(to).max(byte_at(from))]);
+    if to < bytes.len() {
+        shown.push('…');
+    }
     // Columns count characters; annotate-snippets wants a byte range.
-    let start = byte_at(line_text, d.pos.col.max(1) as usize - 1);
-    let end = byte_at(line_text, d.pos.col.max(1) as usize - 1 + d.width.max(1) as usize).max(start);
-    let snippet = Snippet::source(line_text)
+    let start = prefix + byte_at(col).saturating_sub(byte_at(from)).min(shown.len() - prefix);
+    let end = (prefix + byte_at(col + width).saturating_sub(byte_at(from))).clamp(start, shown.len());
+    let snippet = Snippet::source(shown.as_str())
         .line_start(line_no)
-        .path(d.file.as_str())
         .annotation(AnnotationKind::Primary.span(start..end));
     let mut group = level
         .primary_title(d.message.as_str())
@@ -42,12 +71,15 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> Stri
         group = group.element(Level::HELP.message(help.as_str()));
     }
     let report: &[Group] = &[group];
-    renderer.render(report)
-}
-
-/// Byte offset of the `n`-th character (clamped to the end of the line).
-fn byte_at(s: &str, n: usize) -> usize {
-    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+    let rendered = renderer.render(report);
+    // The `-->` line is ours: it states the true column even when the line shown is cropped.
+    let gutter = " ".repeat(line_no.to_string().len());
+    let arrow = if color { "\x1b[1m\x1b[94m-->\x1b[0m" } else { "-->" };
+    let origin = format!("{gutter}{arrow} {}:{}:{}", d.file, line_no, col + 1);
+    match rendered.split_once('\n') {
+        Some((title, rest)) => format!("{title}\n{origin}\n{rest}"),
+        None => format!("{rendered}\n{origin}"),
+    }
 }
 
 /// The closing line of `check` and `build`.
@@ -94,5 +126,24 @@ mod tests {
         assert!(out.contains("4 | serves: coulises"), "{out}");
         assert!(out.contains("^^^^^^^^"), "{out}");
         assert!(out.contains("= help: did you mean `coulisses`?"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_cropped_around_the_caret() {
+        let line = format!("{}[x](nope.md){}", "a".repeat(500), "b".repeat(500));
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::new(Rule::BrokenLink, "c.md", Pos::new(1, 501), "broken").width(12));
+        let sources = HashMap::from([("c.md".to_owned(), line)]);
+        let out = render_human(&ds, &sources, false);
+        let shown = out.lines().find(|l| l.contains("[x](nope.md)")).unwrap();
+        assert!(shown.contains('…') && shown.len() < 200, "{out}");
+        let caret = out.lines().find(|l| l.contains("^^^^^^^^^^^^")).unwrap();
+        let chars_before = |l: &str, i: usize| l[..i].chars().count();
+        assert_eq!(
+            chars_before(caret, caret.find('^').unwrap()),
+            chars_before(shown, shown.find("[x]").unwrap()),
+            "{out}"
+        );
+        assert!(out.contains("--> c.md:1:501"), "the true column: {out}");
     }
 }

@@ -130,7 +130,7 @@ pub fn read(file: &str, yaml: &str, yaml_line: u32, doc: &Node, path_id: &str, f
             "title" => title = r.string(key, v).filter(|t| !t.trim().is_empty()),
             "id" => {
                 if let Some(text) = r.string(key, v) {
-                    id = Some((text, r.pos(v)));
+                    id = Some((super::nfc(&text).into_owned(), r.pos(v)));
                 }
             }
             "network" => {

@@ -36,10 +36,31 @@ impl<'a> Reader<'a> {
 
     /// How many characters the node's text spans on its line.
     fn width(&self, node: &Node) -> usize {
-        let Some(line) = self.yaml.lines().nth(node.pos.line.saturating_sub(1) as usize) else {
-            return 1;
+        // What follows the value on its line, at most `WINDOW` bytes: a thousand values on
+        // one long line must not cost a thousand scans of it.
+        const WINDOW: usize = 512;
+        let owned: String;
+        let rest: &str = match node.byte.filter(|&b| self.yaml.is_char_boundary(b)) {
+            Some(b) => {
+                let tail = &self.yaml[b..];
+                let mut end = tail.find('\n').unwrap_or(tail.len()).min(WINDOW);
+                while !tail.is_char_boundary(end) {
+                    end -= 1;
+                }
+                &tail[..end]
+            }
+            None => {
+                let Some(line) = self.yaml.lines().nth(node.pos.line.saturating_sub(1) as usize) else {
+                    return 1;
+                };
+                owned = line
+                    .chars()
+                    .skip(node.pos.col.saturating_sub(1) as usize)
+                    .take(WINDOW)
+                    .collect();
+                &owned
+            }
         };
-        let rest: String = line.chars().skip(node.pos.col.saturating_sub(1) as usize).collect();
         let rest = rest.trim_end_matches('\r');
         match rest.chars().next() {
             Some(q @ ('"' | '\'')) => rest[1..]

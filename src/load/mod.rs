@@ -104,9 +104,9 @@ pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
         match r.element {
             Some(e) => elements.push(e),
             None => {
-                unreadable_ids.insert(path_id(&f.rel).to_lowercase());
+                unreadable_ids.insert(nfc(path_id(&f.rel)).to_lowercase());
                 if let Some(id) = r.explicit_id {
-                    unreadable_ids.insert(id.to_lowercase());
+                    unreadable_ids.insert(nfc(&id).to_lowercase());
                 }
             }
         }
@@ -174,6 +174,12 @@ fn to_slash(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Text in Unicode NFC: `é` typed on a Mac (e + U+0301) and elsewhere (U+00E9)
+/// are one id, one file name, one reference.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s)
 }
 
 /// The id a file gets from its path: `content/linkedin/mission.md` → `linkedin/mission`.
@@ -271,7 +277,8 @@ fn load_file(f: &Found, networks: &[String]) -> FileResult {
             return out;
         }
     };
-    let pid = path_id(&f.rel);
+    let pid = nfc(path_id(&f.rel));
+    let pid = pid.as_ref();
     let first = pid.split('/').next().unwrap_or("");
     let folder_network = (pid.contains('/'))
         .then(|| networks.iter().find(|n| n.eq_ignore_ascii_case(first)))

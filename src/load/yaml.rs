@@ -27,6 +27,8 @@ impl Pos {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// Byte offset of the value in its document, when the parser knows it.
+    pub byte: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,9 +112,11 @@ impl<'de> Deserialize<'de> for Node {
         let s = Spanned::<Value>::deserialize(d)?;
         let line = u32::try_from(s.referenced.line()).unwrap_or(u32::MAX);
         let col = u32::try_from(s.referenced.column()).unwrap_or(u32::MAX);
+        let byte = s.referenced.span().byte_offset().and_then(|b| usize::try_from(b).ok());
         Ok(Node {
             value: s.value,
             pos: Pos::new(line, col),
+            byte,
         })
     }
 }
@@ -195,6 +199,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         return Ok(Node {
             value: Value::Null,
             pos: Pos::START,
+            byte: None,
         });
     }
     let options = serde_saphyr::Options::default();

@@ -33,6 +33,9 @@ pub struct Scan {
     pub links: Vec<RawLink>,
     /// Image sources (`![alt](src)`), with `wiki: false`.
     pub images: Vec<RawLink>,
+    /// Heading attributes (`# Title {key=value}`) that are event handlers or
+    /// script URLs, with the heading's offset.
+    pub unsafe_attrs: Vec<(usize, String)>,
     pub html: Vec<RawHtml>,
 }
 
@@ -77,13 +80,32 @@ pub fn html_depth(html: &[RawHtml]) -> usize {
     max
 }
 
+/// An attribute that can run script: an `on…` event handler, or a script URL.
+pub fn unsafe_attribute(key: &str, value: Option<&str>) -> bool {
+    let v: String = value
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_lowercase();
+    key.to_ascii_lowercase().starts_with("on")
+        || v.starts_with("javascript:")
+        || v.starts_with("vbscript:")
+        || v.starts_with("data:")
+}
+
 pub fn scan(body: &str) -> Scan {
     let mut out = Scan::default();
     let mut ids = HeadingIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::Heading { level, id, attrs, .. }) => {
+                for (k, v) in &attrs {
+                    if unsafe_attribute(k, v.as_deref()) {
+                        out.unsafe_attrs.push((range.start, k.to_string()));
+                    }
+                }
                 heading = Some((level as u8, id.map(|s| s.to_string()), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {

@@ -106,8 +106,11 @@ pub fn render(pb: &Playbook, i: usize, target_page: Target, included: &[bool]) -
                 level,
                 id: _,
                 classes,
-                attrs,
+                mut attrs,
             }) => {
+                if policy != HtmlPolicy::Allow {
+                    attrs.retain(|(k, v)| !crate::markdown::scan::unsafe_attribute(k, v.as_deref()));
+                }
                 let id = headings.get(h).map(|x| match target_page {
                     Target::Page { .. } => CowStr::from(x.id.clone()),
                     Target::Print => CowStr::from(format!("{}--{}", anchor_of(i), x.id)),

@@ -806,6 +806,7 @@ mod tests {
             backlinks: vec![Vec::new(); n],
             sources: HashMap::new(),
             contested: vec![false; n],
+            line_index: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
         }
     }
 

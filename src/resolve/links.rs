@@ -97,11 +97,12 @@ pub fn relative(from: &str, to: &str) -> String {
 }
 
 pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, out: &mut Vec<Diagnostic>) {
-    let by_file: HashMap<&str, usize> = pb
+    // File names compare in NFC, like ids.
+    let by_file: HashMap<String, usize> = pb
         .elements
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.file.as_str(), i))
+        .map(|(i, e)| (crate::load::nfc(&e.file).into_owned(), i))
         .collect();
     let mut all_links = Vec::with_capacity(pb.elements.len());
     for i in 0..pb.elements.len() {
@@ -174,10 +175,14 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                     }
                     Dest::Markdown { path, fragment } => {
                         link.fragment = fragment.map(str::to_owned);
-                        let joined = join(file, &path).filter(|p| p.starts_with("content/"));
+                        let joined = join(file, &path)
+                            .filter(|p| p.starts_with("content/"))
+                            .map(|p| crate::load::nfc(&p).into_owned());
                         match joined.as_deref().and_then(|p| by_file.get(p)) {
                             Some(&j) => link.target = Some(j),
-                            None if joined.as_deref().is_some_and(|p| pb.sources.contains_key(p)) => {}
+                            None if joined
+                                .as_deref()
+                                .is_some_and(|p| pb.sources.keys().any(|k| crate::load::nfc(k) == p)) => {}
                             None => {
                                 let wanted = joined.clone().unwrap_or_else(|| path.clone());
                                 let help = did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str()))

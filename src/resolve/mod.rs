@@ -49,6 +49,8 @@ pub struct Playbook {
     /// Per element: its page, relative to the site root (`linkedin/tactics/x.html`).
     pub urls: Vec<String>,
     pub sources: HashMap<String, Arc<str>>,
+    /// Per element: its body's line index, built when a diagnostic needs it.
+    pub line_index: Vec<std::sync::OnceLock<crate::position::LineIndex>>,
     /// Per element: named by an ambiguous or wrong-level reference. Such a
     /// reference is reported once; the element is not also a `dead-end`.
     pub contested: Vec<bool>,
@@ -58,13 +60,8 @@ impl Playbook {
     /// The position in the file of a byte offset of an element's body.
     pub fn body_pos(&self, i: usize, offset: usize) -> Pos {
         let e = &self.elements[i];
-        let before = &e.body()[..offset.min(e.body().len())];
-        let line = e.body_line as usize + before.matches('\n').count();
-        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        Pos::new(
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(col).unwrap_or(u32::MAX),
-        )
+        let index = self.line_index[i].get_or_init(|| crate::position::LineIndex::new(e.body()));
+        index.file_pos(e.body(), offset, e.body_line)
     }
 
     pub fn by_step(&self, step: crate::model::Step) -> impl Iterator<Item = usize> + '_ {
@@ -90,6 +87,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
         urls: Vec::new(),
         sources: loaded.sources,
         contested: vec![false; n],
+        line_index: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
     };
     let mut out: Vec<Diagnostic> = Vec::new();
     let index = ids::check(&mut pb, &mut out);

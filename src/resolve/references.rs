@@ -16,7 +16,7 @@ pub enum Lookup {
 
 /// SPEC's reference resolution: the exact id, else the one id ending in `/` + the reference.
 pub fn lookup(index: &Index, unreadable: &HashSet<String>, reference: &str) -> Lookup {
-    let key = reference.trim().to_lowercase();
+    let key = crate::load::nfc(reference.trim()).to_lowercase();
     if let Some(&i) = index.exact.get(&key) {
         return Lookup::Found(i);
     }

@@ -160,11 +160,21 @@ impl Stage {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".to_owned());
-        let dir = parent.join(format!(".{name}.mostbook-new-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
+        remove_leftovers(&parent, &name);
+        // A fresh name: never someone else's folder, even one that looks like ours.
+        let mut dir = parent.join(format!(".{name}.mostbook-new-{}", std::process::id()));
+        let mut n = 0;
+        while dir.exists() {
+            n += 1;
+            dir = parent.join(format!(".{name}.mostbook-new-{}-{n}", std::process::id()));
         }
         std::fs::create_dir(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
+        // Marked at once, so that a build that dies leaves a folder the next one knows is its own.
+        let marker = dir.join(MARKER);
+        if let Err(e) = std::fs::write(&marker, MARKER_TEXT) {
+            let _ = std::fs::remove_dir(&dir);
+            return Err(WriteError::Io(marker, e));
+        }
         Ok(Stage {
             dir,
             dest,
@@ -222,6 +232,28 @@ impl Drop for Stage {
     }
 }
 
+/// Removes what an earlier build that crashed or failed left beside the output:
+/// its staging folder (`.NAME.mostbook-new-PID`) or the previous output it moved
+/// aside (`.NAME.mostbook-old-PID`). Best effort: what cannot go now goes next time.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let (new, old) = (format!(".{name}.mostbook-new-"), format!(".{name}.mostbook-old-"));
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let named_like_ours = [&new, &old].iter().any(|p| {
+            file_name
+                .strip_prefix(p.as_str())
+                .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+        });
+        // Only folders that carry mostbook's marker: a look-alike of the user's is left alone.
+        let ours = named_like_ours && entry.path().join(MARKER).is_file();
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Moves the finished stage into place; the old output is removed only after.
 fn swap(stage: &Path, dest: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if !dest.exists() {
@@ -237,7 +269,17 @@ fn swap(stage: &Path, dest: &Path, parent: &Path, name: &str) -> Result<(), Writ
         let _ = std::fs::rename(&old, dest);
         return Err(WriteError::Io(dest.to_path_buf(), e));
     }
-    std::fs::remove_dir_all(&old).map_err(|e| WriteError::Io(old.clone(), e))
+    // The new site is in place: a previous output that cannot be deleted now is
+    // not a failure of this build; the next build removes it (remove_leftovers).
+    if let Err(e) = std::fs::remove_dir_all(&old) {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: the previous output, moved to `{}`, could not be deleted ({e}); the next build will try again",
+            old.display()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
