@@ -1267,6 +1267,19 @@ fn unwritable_output_leaves_the_previous_one() {
         o.status.code(),
         stderr(&o)
     );
+    // The new site is in place: not a failed build, but a warning that names what was left.
+    assert_eq!(code(&o), 0, "{}", describe(&o));
+    assert!(
+        out.join("li/tactics/t2.html").is_file(),
+        "the new output is not in place"
+    );
+    for g in &gone {
+        assert!(
+            stderr(&o).contains(g.as_str()),
+            "the warning does not name `{g}`: {}",
+            describe(&o)
+        );
+    }
     immutable(&stuck, false).unwrap();
     // The stuck file moved with the previous output: free it where it now is.
     for left in leftovers(&parent) {
@@ -1768,4 +1781,59 @@ fn odd_files_in_static_are_skipped() {
     std::os::unix::fs::symlink("nowhere", pb.join("static/dangling")).unwrap();
     let o = build(&pb, &out, &[]);
     assert_eq!(code(&o), 0, "a dangling link in static/: {}", describe(&o));
+}
+
+/// A previous output that could only be partly deleted (a file protected in
+/// it) is left beside OUT as `.NAME.mostbook-old-PID`; the next build removes
+/// it, but only if it still carries the marker. The deletion must not take the
+/// marker before the rest: here the protected file is the first entry that
+/// `remove_dir_all` meets after the marker (the order of `read_dir`, which is
+/// the file system's and stable for an unchanged folder).
+#[test]
+fn a_partly_deleted_previous_output_is_cleaned_up_later() {
+    let tmp = TempDir::new("old-marker");
+    let pb = tmp.join("pb");
+    write_playbook(&pb, &[]);
+    let parent = tmp.join("parent");
+    let out = parent.join("site");
+    build_ok(&pb, &out, &[]);
+    let order: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let marker_at = order.iter().position(|n| n == ".mostbook-output").expect("the marker");
+    // The first plain file after the marker (a folder would be entered first).
+    let Some(victim) = order[marker_at + 1..].iter().find(|n| out.join(n).is_file()).cloned() else {
+        eprintln!("SKIPPED: the marker is the last file this file system lists ({order:?})");
+        return;
+    };
+    let stuck = out.join(&victim);
+    if let Err(e) = immutable(&stuck, true) {
+        eprintln!("SKIPPED a_partly_deleted_previous_output_is_cleaned_up_later: {e}");
+        return;
+    }
+    let s2 = stuck.clone();
+    let _undo = Undo(vec![Box::new(move || {
+        let _ = immutable(&s2, false);
+    })]);
+    let o = build(&pb, &out, &[]);
+    let left = leftovers(&parent);
+    eprintln!(
+        "`{victim}` protected after the marker: exit {:?}, left beside the output: {left:?}",
+        o.status.code()
+    );
+    assert!(matches!(code(&o), 0 | 2), "{}", describe(&o));
+    // The protected file is in the folder left behind, wherever it is.
+    let holder = left.iter().map(|n| parent.join(n).join(&victim)).find(|p| p.exists());
+    if let Some(h) = &holder {
+        immutable(h, false).unwrap();
+    }
+    immutable(&stuck, false).ok();
+    build_ok(&pb, &out, &[]);
+    assert_eq!(
+        leftovers(&parent),
+        Vec::<String>::new(),
+        "the partly deleted previous output was never cleaned up (did the marker go first?)"
+    );
 }
