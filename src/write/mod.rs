@@ -227,9 +227,30 @@ impl Stage {
 impl Drop for Stage {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_marked(&self.dir);
         }
     }
+}
+
+/// Removes a folder of mostbook's, its marker last: if anything inside cannot be
+/// deleted, the marker stays and a later build still knows the folder is its own.
+fn remove_marked(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let marker = dir.join(MARKER);
+    if marker.exists() {
+        std::fs::remove_file(marker)?;
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Removes what an earlier build that crashed or failed left beside the output:
@@ -249,7 +270,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
         // Only folders that carry mostbook's marker: a look-alike of the user's is left alone.
         let ours = named_like_ours && entry.path().join(MARKER).is_file();
         if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = remove_marked(&entry.path());
         }
     }
 }
@@ -271,7 +292,7 @@ fn swap(stage: &Path, dest: &Path, parent: &Path, name: &str) -> Result<(), Writ
     }
     // The new site is in place: a previous output that cannot be deleted now is
     // not a failure of this build; the next build removes it (remove_leftovers).
-    if let Err(e) = std::fs::remove_dir_all(&old) {
+    if let Err(e) = remove_marked(&old) {
         use std::io::Write as _;
         let _ = writeln!(
             std::io::stderr(),
