@@ -1911,3 +1911,85 @@ fn many_broken_links_in_a_big_playbook_stay_fast() {
     eprintln!("2,000 broken links, 5,000 elements: {t:.2?}, {} errors", json["errors"]);
     assert!(json["errors"].as_u64().unwrap() >= 2_000);
 }
+
+// ================================================================= serve: request paths
+
+/// Request paths to start from (for `serve_path`).
+const SERVE_SEEDS: &[&str] = &[
+    "/",
+    "/index.html",
+    "/li/tactics/t.html",
+    "/li/tactics/t",
+    "/matrix",
+    "/li/",
+    "/%2e%2e/secret.txt",
+    "/up/secret.txt",
+    "/out.txt",
+    "/.mostbook-output",
+    "/li/../../secret.txt",
+    "/li%2f..%2f..%2fsecret.txt",
+    "//etc/passwd",
+];
+
+/// The output folder of the `serve_path` target: a small site, a secret
+/// beside it, and symlinks that lead out (`/out.txt`, `/up/`).
+fn serve_site() -> &'static PathBuf {
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hardening-serve-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let root = base.join("site");
+        std::fs::create_dir_all(root.join("li/tactics")).unwrap();
+        std::fs::write(base.join("secret.txt"), "secret").unwrap();
+        for f in ["index.html", "matrix.html", ".mostbook-output", "li/tactics/t.html"] {
+            std::fs::write(root.join(f), f).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(base.join("secret.txt"), root.join("out.txt")).unwrap();
+            std::os::unix::fs::symlink(&base, root.join("up")).unwrap();
+        }
+        root.canonicalize().unwrap()
+    })
+}
+
+/// The serve target: a request path never finds a file outside the output
+/// folder, nor a hidden one (as `fuzz/serve_path`).
+fn serve_path_target(data: &[u8]) {
+    use mostbook::serve::path::{Found, find, parse};
+    let path = String::from_utf8_lossy(data);
+    let Ok(p) = parse(&path) else { return };
+    for s in &p.segments {
+        assert!(
+            !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '\0']) && !s.starts_with('.'),
+            "{path:?} → {:?}",
+            p.segments
+        );
+    }
+    let root = serve_site();
+    if let Found::File(f) = find(root, &p) {
+        assert!(f.starts_with(root), "{path:?} → {}", f.display());
+        assert!(!f.ends_with(".mostbook-output"), "{path:?} → the marker");
+    }
+}
+
+#[test]
+fn mutate_serve_path() {
+    let n = mutate_for("serve_path", SERVE_SEEDS, 2_000, serve_path_target);
+    assert!(n >= 2_000);
+    // The seeds themselves: the site's files are found, nothing else is.
+    use mostbook::serve::path::{Found, find, parse};
+    let root = serve_site();
+    let found = |p: &str| parse(p).map(|p| find(root, &p));
+    assert!(matches!(found("/li/tactics/t"), Ok(Found::File(_))));
+    assert!(matches!(found("/matrix"), Ok(Found::File(_))));
+    for bad in [
+        "/out.txt",
+        "/up/secret.txt",
+        "/%2e%2e/secret.txt",
+        "/.mostbook-output",
+        "/li/../../secret.txt",
+    ] {
+        assert!(!matches!(found(bad), Ok(Found::File(_))), "{bad} is served");
+    }
+}
