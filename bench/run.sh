@@ -156,6 +156,9 @@ if [ "$SERVE" = 1 ]; then
         note "Serve latency skipped: examples/serve_latency.rs (the serve engineer's tool) is not there yet."
     fi
 fi
+# What was built: the commit, and whether the work tree differed from it.
+REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock themes 2>/dev/null | wc -l)
 # Copies of the binaries, so that a concurrent `cargo build` in the same
 # target folder cannot swap them in the middle of the run.
 mkdir -p "$WORK/bin"
@@ -201,14 +204,16 @@ hstat() { # hstat SIZE NAME median|min|count|cpu
 
 MAIN_ROWS=""
 PLAYBOOKS=""
+LOADS=""
 TIMING_ROWS=""   # "size<TAB>phase<TAB>ms" lines
 TIMING_RAW=""
 WEIGHT=""
 SERVE_ROWS=""
-declare -A BUILD_MEDIAN BUILD_PEAK FLOOR_MEDIAN ZOLA_MEDIAN SERVE_MEDIAN RATIO_FLOOR
+declare -A BUILD_MEDIAN BUILD_CPU BUILD_PEAK FLOOR_MEDIAN ZOLA_MEDIAN SERVE_MEDIAN RATIO_FLOOR
 
 for N in $SIZES; do
     PB="$WORK/playbook-$N"
+    LOADS+="${LOADS:+, }$N: $(cut -d' ' -f1 /proc/loadavg)"
     log "generating $N elements (seed $SEED)"
     "$GEN" "$N" "$PB" --seed "$SEED"
     FILES=$(find "$PB/content" -name '*.md' | wc -l)
@@ -322,6 +327,7 @@ for N in $SIZES; do
     done
     FLOOR_MEDIAN[$N]=${MED[floor]:-}
     BUILD_MEDIAN[$N]=${MED[build]:-}
+    BUILD_CPU[$N]=$( [ -z "${MED[build]:-}" ] || hstat "$N" build cpu)
     BUILD_PEAK[$N]=${PEAK[build]:-}
     ZOLA_MEDIAN[$N]=${MED[zola]:-}
     RATIO_FLOOR[$N]=$(ratio "${MED[build]:-}" "${MED[floor]:-}")
@@ -444,7 +450,8 @@ else
 fi
 if [ -n "${BUILD_MEDIAN[100000]:-}" ] && [ -n "${BUILD_MEDIAN[10000]:-}" ]; then
     s=$(ratio "${BUILD_MEDIAN[100000]}" "${BUILD_MEDIAN[10000]}")
-    TARGETS+="| 100k costs ≤ 11× 10k (linear) | ${s}× ($(ms "${BUILD_MEDIAN[100000]}") ms) | $(verdict "$s" "<=" 11) |"$'\n'
+    c=$(ratio "${BUILD_CPU[100000]}" "${BUILD_CPU[10000]}")
+    TARGETS+="| 100k costs ≤ 11× 10k (linear) | ${s}× in wall time ($(ms "${BUILD_MEDIAN[100000]}") ms), ${c}× in CPU time | $(verdict "$s" "<=" 11) |"$'\n'
     p=$(mib "${BUILD_PEAK[100000]}")
     TARGETS+="| peak memory at 100k ≤ 1 GiB | $p MiB | $(verdict "$p" "<=" 1024) |"$'\n'
 else
@@ -488,8 +495,6 @@ fi
 # --- report --------------------------------------------------------------
 CPU=$(awk -F': *' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 MEM=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
-REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-DIRTY=$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock themes 2>/dev/null | wc -l)
 REV_TEXT="\`$REV\`"
 [ "$DIRTY" = 0 ] || REV_TEXT+=" plus uncommitted changes to $DIRTY files under src/, themes/ or Cargo.*"
 HUGO_V="not run"
@@ -504,7 +509,7 @@ fi
 REPORT=$(
     echo "### Run of $STARTED"
     echo
-    echo "- machine: $(nproc) cores, ${CPU:-unknown CPU}, ${MEM:-? GiB}; load average $LOAD_START at the start, $LOAD_END at the end"
+    echo "- machine: $(nproc) cores, ${CPU:-unknown CPU}, ${MEM:-? GiB}; load average $LOAD_START at the start, $LOAD_END at the end (1-minute load when each size started: $LOADS)"
     echo "- mostbook $REV_TEXT, $(rustc --version 2>/dev/null | awk '{ print $1, $2 }'), release profile"
     echo "- Hugo $HUGO_V; Zola $ZOLA_V; $(hyperfine --version)"
     echo "- playbooks: $PLAYBOOKS"
