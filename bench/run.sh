@@ -2,7 +2,7 @@
 # mostbook benchmark (issue 6): `mostbook build` and `mostbook check` timed
 # side by side with the floor (examples/floor.rs: walk + pulldown-cmark +
 # write, in parallel), Hugo and, when installed, Zola, on the same generated
-# playbooks; peak memory of each; the phase breakdown of one build per size
+# playbooks; peak memory of each; the phase breakdown of a build per size
 # (MOSTBOOK_TIMINGS=1); the page weight of the overview and of the largest
 # element page; edit-to-visible latency in `mostbook serve`. Everything runs
 # under /dev/shm (tmpfs).
