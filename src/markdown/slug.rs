@@ -54,6 +54,16 @@ impl HeadingIds {
     }
 }
 
+/// The longest page-name segment: file systems stop at 255 bytes, and `.html` follows.
+const MAX_SEGMENT: usize = 120;
+
+/// FNV-1a: a small, stable hash (the same on every machine and version).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// An id made URL- and file-safe: each segment transliterated to ASCII,
 /// lowercased, anything but `a-z 0-9 - _` turned into `-`.
 /// `linkedin/Stratégie été` → `linkedin/strategie-ete`.
@@ -69,7 +79,17 @@ pub fn url_path(id: &str) -> String {
                 }
             }
             let out = out.trim_matches('-');
-            if out.is_empty() { "_".to_owned() } else { out.to_owned() }
+            if out.is_empty() {
+                "_".to_owned()
+            } else if out.len() > MAX_SEGMENT {
+                // Transliteration can lengthen a name past what file systems accept
+                // (255 bytes): keep the start, and a hash of the whole for uniqueness.
+                let mut cut = &out[..MAX_SEGMENT - 9];
+                cut = cut.trim_end_matches('-');
+                format!("{cut}-{:08x}", fnv1a(out.as_bytes()) as u32)
+            } else {
+                out.to_owned()
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -102,5 +122,11 @@ mod tests {
         assert_eq!(url_path("A B/Été!!"), "a-b/ete");
         assert_eq!(url_path("北京"), "bei-jing");
         assert_eq!(url_path("..."), "_");
+        // Long transliterations are capped, distinct ids stay distinct.
+        let a = url_path(&"北京".repeat(40));
+        let b = url_path(&format!("{}上海", "北京".repeat(39)));
+        assert!(a.len() <= 120 && b.len() <= 120, "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a, url_path(&"北京".repeat(40)));
     }
 }
