@@ -495,17 +495,34 @@ fn markdown_target(data: &[u8]) {
     let _ = mostbook::render::ics::text(&body);
 }
 
-/// A scratch playbook folder for the `check` targets, reused by one thread.
+/// A scratch playbook folder for the `check` targets, one per thread (tests
+/// run in parallel), reused by its thread and removed when the thread ends.
 fn scratch(name: &str) -> PathBuf {
+    struct Scratch(Vec<PathBuf>);
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            for d in &self.0 {
+                let _ = std::fs::remove_dir_all(d);
+            }
+        }
+    }
+    thread_local! {
+        static MINE: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch(Vec::new())) };
+    }
     let base = if Path::new("/dev/shm").is_dir() {
         PathBuf::from("/dev/shm")
     } else {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
     };
-    let dir = base.join(format!("mostbook-hardening-{name}-{}", std::process::id()));
+    let thread: String = format!("{:?}", std::thread::current().id())
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let dir = base.join(format!("mostbook-hardening-{name}-{}-{thread}", std::process::id()));
     if !dir.join("playbook.yaml").is_file() {
         let _ = std::fs::remove_dir_all(&dir);
         write_playbook(&dir, &[]);
+        MINE.with(|m| m.borrow_mut().0.push(dir.clone()));
     }
     dir
 }
