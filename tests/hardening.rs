@@ -2009,6 +2009,7 @@ fn mutate_serve_path() {
     ] {
         assert!(!matches!(found(bad), Ok(Found::File(_))), "{bad} is served");
     }
+    let _ = std::fs::remove_dir_all(root.parent().unwrap());
 }
 
 /// A file name the file system accepts can make a page name it refuses: ids
