@@ -146,9 +146,21 @@ pub fn value_width(text: &str, pos: Pos) -> usize {
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_l = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+    let mut lower = String::new();
+    best_match(candidates.into_iter().map(|c| {
+        lower.clear();
+        lower.extend(c.chars().flat_map(char::to_lowercase));
+        (strsim::jaro_winkler(&word_l, &lower), c)
+    }))
+}
+
+/// The closest of already-lowercase `candidates` to the lowercase `word`, without allocating.
+pub fn did_you_mean_lower<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    best_match(candidates.into_iter().map(|c| (strsim::jaro_winkler(word, c), c)))
+}
+
+fn best_match<'a>(scored: impl Iterator<Item = (f64, &'a str)>) -> Option<&'a str> {
+    scored
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)

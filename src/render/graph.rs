@@ -807,6 +807,7 @@ mod tests {
             sources: HashMap::new(),
             contested: vec![false; n],
             line_index: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
+            suggestions_left: crate::resolve::SUGGESTIONS.into(),
         }
     }
 

@@ -185,7 +185,10 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                                 .is_some_and(|p| pb.sources.keys().any(|k| crate::load::nfc(k) == p)) => {}
                             None => {
                                 let wanted = joined.clone().unwrap_or_else(|| path.clone());
-                                let help = did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str()))
+                                let help = pb
+                                    .take_suggestion()
+                                    .then(|| did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str())))
+                                    .flatten()
                                     .map(|s| format!("did you mean `{}`?", relative(file, s)))
                                     .unwrap_or_else(|| "link to another content file by its path relative to this one, or with `[[id]]`".to_owned());
                                 let what = match &joined {

@@ -21,6 +21,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Did-you-means computed per run at most (see [`Playbook::take_suggestion`]).
+pub const SUGGESTIONS: usize = 200;
+
 /// A body link, resolved.
 #[derive(Debug, Clone)]
 pub struct Link {
@@ -49,6 +52,8 @@ pub struct Playbook {
     /// Per element: its page, relative to the site root (`linkedin/tactics/x.html`).
     pub urls: Vec<String>,
     pub sources: HashMap<String, Arc<str>>,
+    /// How many did-you-means may still be computed in this run.
+    pub suggestions_left: std::sync::atomic::AtomicUsize,
     /// Per element: its body's line index, built when a diagnostic needs it.
     pub line_index: Vec<std::sync::OnceLock<crate::position::LineIndex>>,
     /// Per element: named by an ambiguous or wrong-level reference. Such a
@@ -62,6 +67,18 @@ impl Playbook {
         let e = &self.elements[i];
         let index = self.line_index[i].get_or_init(|| crate::position::LineIndex::new(e.body()));
         index.file_pos(e.body(), offset, e.body_line)
+    }
+
+    /// Whether another did-you-mean may be computed (each compares with every
+    /// element): the first `SUGGESTIONS` broken references of a run get one.
+    pub fn take_suggestion(&self) -> bool {
+        self.suggestions_left
+            .fetch_update(
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+                |n| n.checked_sub(1),
+            )
+            .is_ok()
     }
 
     pub fn by_step(&self, step: crate::model::Step) -> impl Iterator<Item = usize> + '_ {
@@ -88,6 +105,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
         sources: loaded.sources,
         contested: vec![false; n],
         line_index: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
+        suggestions_left: SUGGESTIONS.into(),
     };
     let mut out: Vec<Diagnostic> = Vec::new();
     let index = ids::check(&mut pb, &mut out);

@@ -2,7 +2,7 @@
 
 use super::Playbook;
 use super::ids::Index;
-use crate::diag::{Diagnostic, Rule, did_you_mean};
+use crate::diag::{Diagnostic, Rule, did_you_mean_lower};
 use crate::model::Step;
 use std::collections::HashSet;
 
@@ -36,11 +36,15 @@ pub fn lookup(index: &Index, unreadable: &HashSet<String>, reference: &str) -> L
 
 /// The closest id among `candidates` to a reference, by its last segment or in full.
 pub fn suggest(pb: &Playbook, reference: &str, candidates: impl Iterator<Item = usize>) -> Option<String> {
+    // A renamed folder can break thousands of references at once: each suggestion
+    // compares with every candidate, so only the first few get one.
+    if !pb.take_suggestion() {
+        return None;
+    }
     let candidates: Vec<usize> = candidates.collect();
-    let r = reference.to_lowercase();
-    let last = |i: usize| pb.elements[i].key.rsplit('/').next().unwrap_or("").to_owned();
-    let lasts: Vec<String> = candidates.iter().map(|&i| last(i)).collect();
-    if let Some(best) = did_you_mean(r.rsplit('/').next().unwrap_or(&r), lasts.iter().map(String::as_str)) {
+    let r = crate::load::nfc(reference).to_lowercase();
+    let last = |i: usize| pb.elements[i].key.rsplit('/').next().unwrap_or("");
+    if let Some(best) = did_you_mean_lower(r.rsplit('/').next().unwrap_or(&r), candidates.iter().map(|&i| last(i))) {
         let hits: Vec<usize> = candidates.iter().copied().filter(|&i| last(i) == best).collect();
         if let [one] = hits.as_slice() {
             let e = &pb.elements[*one];
@@ -53,8 +57,7 @@ pub fn suggest(pb: &Playbook, reference: &str, candidates: impl Iterator<Item = 
         }
         return hits.first().map(|&i| pb.elements[i].id.clone());
     }
-    let keys: Vec<&str> = candidates.iter().map(|&i| pb.elements[i].key.as_str()).collect();
-    did_you_mean(&r, keys.iter().copied())
+    did_you_mean_lower(&r, candidates.iter().map(|&i| pb.elements[i].key.as_str()))
         .and_then(|k| candidates.iter().find(|&&i| pb.elements[i].key == k))
         .map(|&i| pb.elements[i].id.clone())
 }
