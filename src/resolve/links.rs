@@ -97,6 +97,9 @@ pub fn relative(from: &str, to: &str) -> String {
 }
 
 pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    // Every file read (elements or not), to excuse links to files that failed to load.
+    let read_files: std::collections::HashSet<String> =
+        pb.sources.keys().map(|k| crate::load::nfc(k).into_owned()).collect();
     // File names compare in NFC, like ids.
     let by_file: HashMap<String, usize> = pb
         .elements
@@ -180,9 +183,7 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
                             .map(|p| crate::load::nfc(&p).into_owned());
                         match joined.as_deref().and_then(|p| by_file.get(p)) {
                             Some(&j) => link.target = Some(j),
-                            None if joined
-                                .as_deref()
-                                .is_some_and(|p| pb.sources.keys().any(|k| crate::load::nfc(k) == p)) => {}
+                            None if joined.as_deref().is_some_and(|p| read_files.contains(p)) => {}
                             None => {
                                 let wanted = joined.clone().unwrap_or_else(|| path.clone());
                                 let help = pb

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Did-you-means computed per run at most (see [`Playbook::take_suggestion`]).
-pub const SUGGESTIONS: usize = 200;
+pub const SUGGESTIONS: usize = 50;
 
 /// A body link, resolved.
 #[derive(Debug, Clone)]
