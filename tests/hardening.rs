@@ -1899,14 +1899,20 @@ fn reports_cannot_be_injected() {
 /// Renaming a folder of a big playbook breaks many links at once: each broken
 /// link and reference gets a did-you-mean, which must not cost a comparison
 /// with every element each time. BUG (reported to the lead): 10,000 elements
-/// and 20,000 broken links take 543 s (release, `--format json`): the
-/// suggestion compares every broken target with every id (strsim), 27 ms each.
+/// and 20,000 broken links took 543 s (release, `--format json`): the
+/// suggestion compared every broken target with every id (strsim), 27 ms each.
+/// Then each broken Markdown link scanned every source file name, normalising
+/// each: 2,000 such links in a 5,000-element playbook took 30 s in a debug
+/// build (4 s without them). Here: about 13 s in a debug build.
 #[test]
 fn many_broken_links_in_a_big_playbook_stay_fast() {
     let tmp = TempDir::new("patho-suggest");
     let pb = tmp.join("pb");
     mostbook::generate::generate(&pb, 5_000, 1).unwrap();
-    let body: String = (0..1_000).map(|i| format!("[x](nope-{i}.md) [[nope-{i}]]\n")).collect();
+    let body: String = (0..4_000)
+        .map(|i| format!("[x](nope-{i}.md)\n"))
+        .chain((0..1_000).map(|i| format!("[[nope-{i}]]\n")))
+        .collect();
     std::fs::write(
         pb.join("content/zz-broken.md"),
         format!("---\nstep: mission\ntitle: Z\n---\n{body}"),
@@ -1921,12 +1927,12 @@ fn many_broken_links_in_a_big_playbook_stay_fast() {
             os("--today"),
             os(TODAY),
         ],
-        Duration::from_secs(30),
-        "2,000 broken links in a 5,000-element playbook",
+        Duration::from_secs(40),
+        "5,000 broken links in a 5,000-element playbook",
     );
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    eprintln!("2,000 broken links, 5,000 elements: {t:.2?}, {} errors", json["errors"]);
-    assert!(json["errors"].as_u64().unwrap() >= 2_000);
+    eprintln!("5,000 broken links, 5,000 elements: {t:.2?}, {} errors", json["errors"]);
+    assert!(json["errors"].as_u64().unwrap() >= 5_000);
 }
 
 // ================================================================= serve: request paths
