@@ -875,7 +875,7 @@ fn nfc_file_names_build() {
     assert!(ids.contains(&format!("li/tactics/{NFC}").as_str()), "{ids:?}");
 }
 
-/// BUG (reported to the lead): a file name in NFD — what a Mac gives a playbook
+/// Regression (found by these tests, fixed in src/): a file name in NFD — what a Mac gives a playbook
 /// written there — is an `invalid-id` ("an id cannot contain `́`"), so an
 /// ordinary accented file name breaks the build. Expected: the same as NFC
 /// (ids compared in NFC; `[[café]]` typed on any system finds the file).
@@ -917,9 +917,9 @@ fn rules_text(json: &serde_json::Value) -> String {
 }
 
 /// Two files whose names differ only by normalisation are the same name to a
-/// person: they must not both be published. Today they meet on one page
-/// (`duplicate-url`); once ids are compared in NFC it is a `duplicate-id`.
-/// Either way: an error on both files, and nothing written.
+/// person: they must not both be published. Ids compare in NFC, so this is a
+/// `duplicate-id` on both files (before that fix: a `duplicate-url`). Either
+/// way: an error on both files, and nothing written.
 #[test]
 fn names_differing_only_by_normalisation_collide() {
     let tmp = TempDir::new("nfc-nfd");
@@ -1427,7 +1427,7 @@ fn hostile_markdown_fails_under_deny() {
     assert!(!out.exists());
 }
 
-/// BUG (reported to the lead): heading attributes (`## Title {onclick=…}`, the
+/// Regression (found by these tests, fixed in src/): heading attributes (`## Title {onclick=…}`, the
 /// heading-ids extension) are copied onto the `<hN>` unchecked: `{autofocus
 /// onfocus=alert(1)}` runs script on page load, under `html: sanitize` (the
 /// default) with no warning, and under `html: deny` with exit 0.
@@ -1536,7 +1536,7 @@ fn hostile_front_matter_is_text_in_pages_json_and_calendar() {
 }
 
 /// `mostbook check | head`: a reader that goes away is not a crash.
-/// BUG (reported to the lead): `print!` panics on EPIPE ("failed printing to
+/// Regression (found by these tests, fixed in src/): `print!` panicked on EPIPE ("failed printing to
 /// stdout: Broken pipe", exit 101).
 #[test]
 fn output_into_a_closed_pipe_is_not_a_panic() {
@@ -1731,7 +1731,7 @@ fn ten_thousand_element_serves_list() {
     assert_eq!(json["errors"], 0, "{}", rules_text(&json));
 }
 
-/// BUG (reported to the lead): many diagnostics on one long line cost time
+/// Regression (found by these tests, fixed in src/): many diagnostics on one long line cost time
 /// quadratic in their number. Each human diagnostic renders the whole source
 /// line (annotate-snippets), and each body position is found by scanning the
 /// body from its start (`Playbook::body_pos`). Release build, on one line:
@@ -1764,8 +1764,8 @@ fn many_diagnostics_on_one_long_line_stay_linear() {
 
 /// Files from other systems in `static/`: a symlink loop, a FIFO, a link to a
 /// device are skipped (as in `content/`); so must be a dangling link, which
-/// `content/` skips "like `find -L`". BUG (reported to the lead): a dangling
-/// link in `static/` fails the build (exit 1, "template `static/`: … IO error").
+/// `content/` skips "like `find -L`". Regression (found by these tests, fixed in src/): a dangling
+/// link in `static/` failed the build (exit 1, "template `static/`: … IO error").
 #[cfg(unix)]
 #[test]
 fn odd_files_in_static_are_skipped() {
@@ -1898,7 +1898,7 @@ fn reports_cannot_be_injected() {
 
 /// Renaming a folder of a big playbook breaks many links at once: each broken
 /// link and reference gets a did-you-mean, which must not cost a comparison
-/// with every element each time. BUG (reported to the lead): 10,000 elements
+/// with every element each time. Regression (found by these tests, fixed in src/): 10,000 elements
 /// and 20,000 broken links took 543 s (release, `--format json`): the
 /// suggestion compared every broken target with every id (strsim), 27 ms each.
 /// Then each broken Markdown link scanned every source file name, normalising
@@ -2020,9 +2020,9 @@ fn mutate_serve_path() {
 
 /// A file name the file system accepts can make a page name it refuses: ids
 /// are transliterated (`北京` → `bei-jing`), so 240 bytes of Chinese become a
-/// 400-character file name (most file systems stop at 255 bytes). BUG
-/// (reported to the lead): `check` finds nothing, `build` fails with exit 2
-/// ("File name too long"). What `check` accepts, `build` must write (or
+/// 400-character file name (most file systems stop at 255 bytes).
+/// Regression (found by these tests, fixed in src/): `check` found nothing,
+/// `build` failed with exit 2 ("File name too long"). What `check` accepts, `build` must write (or
 /// `check` must say why not, naming the file).
 #[test]
 fn long_transliterated_names_build() {
