@@ -303,11 +303,11 @@ fn check(dir: &Path, format: Format, today: Option<&str>, deny_warnings: bool) -
 /// Prints diagnostics and the closing count to stderr, in colour on a terminal (never with NO_COLOR).
 pub fn print_human(a: &Analysis) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let sources: HashMap<String, String> = a
-        .diags
-        .list
-        .iter()
-        .filter_map(|d| a.sources.get(&d.file).map(|s| (d.file.clone(), s.to_string())))
+    // Each file once, however many diagnostics it has.
+    let files: std::collections::BTreeSet<&str> = a.diags.list.iter().map(|d| d.file.as_str()).collect();
+    let sources: HashMap<String, String> = files
+        .into_iter()
+        .filter_map(|f| a.sources.get(f).map(|s| (f.to_owned(), s.to_string())))
         .collect();
     err!("{}", render_human(&a.diags, &sources, color));
     errln!("{}", summary_line(&a.diags));
