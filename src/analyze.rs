@@ -35,8 +35,18 @@ impl std::fmt::Display for AnalyzeError {
 
 /// Loads, resolves and checks the playbook at `root`; `skip` is never read (the output folder).
 pub fn analyze(root: &Path, skip: Option<&Path>, today: Option<&str>) -> Result<Analysis, AnalyzeError> {
+    analyze_with(root, skip, today, None)
+}
+
+/// [`analyze`], reusing the files parsed by earlier runs (`watch`).
+pub fn analyze_with(
+    root: &Path,
+    skip: Option<&Path>,
+    today: Option<&str>,
+    cache: Option<&mut load::Cache>,
+) -> Result<Analysis, AnalyzeError> {
     crate::pool::run(|| {
-        let loaded = crate::timings::time("load", || load::load(root, skip)).map_err(AnalyzeError::Load)?;
+        let loaded = crate::timings::time("load", || load::load_with(root, skip, cache)).map_err(AnalyzeError::Load)?;
         let tz = loaded.config.as_ref().map_or("UTC", |c| c.timezone.as_str()).to_owned();
         let today = crate::check::today::build_date(today, &tz).map_err(AnalyzeError::Date)?;
         let sources = loaded.sources.clone();

@@ -44,6 +44,7 @@ mod progress {
     }
 }
 
+#[derive(Clone)]
 pub struct BuildOptions {
     pub drafts: bool,
     pub today: Option<String>,

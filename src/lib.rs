@@ -3,7 +3,9 @@
 //!
 //! The data flows one way, one module per stage:
 //! [`load`] → [`resolve`] → [`check`] → [`render`] → [`write`];
-//! [`analyze`] runs the first three, [`build`] all five, [`cli`] is the command line.
+//! [`analyze`] runs the first three, [`build`] all five, [`session`] all five
+//! again and again for `watch` and `serve` (reusing what did not change),
+//! [`cli`] is the command line.
 
 pub mod analyze;
 pub mod build;
@@ -20,6 +22,7 @@ pub mod position;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod session;
 pub mod theme;
 pub mod timings;
 pub mod write;

@@ -22,6 +22,9 @@ pub struct Theme {
     pub strings: BTreeMap<String, String>,
     /// Files copied to the site root (`assets/mostbook.css`…), in path order.
     pub assets: Vec<(String, Cow<'static, [u8]>)>,
+    /// A digest of the templates and strings: pages rendered with an equal
+    /// fingerprint and equal data are equal (see [`crate::render::Memo`]).
+    pub fingerprint: u128,
 }
 
 #[derive(Debug)]
@@ -162,6 +165,13 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
         }
     }
     templates.extend(read_templates(&root.join("templates"))?);
+    let mut digest = xxhash_rust::xxh3::Xxh3::new();
+    for (name, text) in &templates {
+        digest.update(name.as_bytes());
+        digest.update(&[0]);
+        digest.update(text.as_bytes());
+        digest.update(&[0]);
+    }
     tera.add_raw_templates(templates)
         .map_err(|e| tera_error("templates", &e))?;
 
@@ -185,8 +195,15 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
     if let Some(dir) = &custom {
         read_static(&dir.join("static"), &mut assets)?;
     }
+    for (k, v) in &strings {
+        digest.update(k.as_bytes());
+        digest.update(&[0]);
+        digest.update(v.as_bytes());
+        digest.update(&[0]);
+    }
     Ok(Theme {
         tera,
+        fingerprint: digest.digest128(),
         strings,
         assets: assets.into_iter().collect(),
     })

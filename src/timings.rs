@@ -21,3 +21,10 @@ pub fn time<R>(phase: &str, f: impl FnOnce() -> R) -> R {
     let _ = writeln!(std::io::stderr(), "timing {phase:<24} {ms:>8.1} ms");
     r
 }
+
+/// Prints a count (`what`: `n`) when timings are on.
+pub fn note(what: &str, n: usize) {
+    if enabled() {
+        let _ = writeln!(std::io::stderr(), "count  {what:<24} {n:>8}");
+    }
+}

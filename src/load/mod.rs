@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod yaml;
 
 use crate::diag::{Diagnostic, Diagnostics, Rule};
+use crate::markdown::scan::{Scan, scan};
 use crate::model::{Config, Element};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -23,6 +24,8 @@ pub struct Loaded {
     /// `None` when playbook.yaml is unusable (its problems are in `diags`).
     pub config: Option<Config>,
     pub elements: Vec<Element>,
+    /// Per element: the headings, links and raw HTML of its body.
+    pub scans: Vec<Scan>,
     /// The text of every file read, by relative path, for diagnostics.
     pub sources: HashMap<String, Arc<str>>,
     /// Lowercased ids of content files that could not be read as elements:
@@ -58,8 +61,36 @@ struct Found {
     rel: String,
 }
 
+/// Content files parsed by an earlier load, reused while their bytes (and the
+/// networks, which give a file its default network) stay the same: what makes
+/// a rebuild in `watch` cheap. A cached file gives exactly what parsing it again would.
+#[derive(Default)]
+pub struct Cache {
+    networks: Vec<String>,
+    /// By relative path: the hash of the file's bytes, and what reading it gave.
+    files: HashMap<String, (u128, FileResult)>,
+    hits: usize,
+}
+
+impl Cache {
+    /// How many files the last load took from the cache.
+    pub fn hits(&self) -> usize {
+        self.hits
+    }
+
+    /// How many files the last load parsed.
+    pub fn misses(&self) -> usize {
+        self.files.len() - self.hits.min(self.files.len())
+    }
+}
+
 /// Loads the playbook at `root`. `skip` is a folder never read as input (the output).
 pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
+    load_with(root, skip, None)
+}
+
+/// [`load`], reusing (and refreshing) `cache`.
+pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>) -> Result<Loaded, LoadError> {
     let cfg_path = root.join(config::FILE);
     let cfg_bytes = match std::fs::read(&cfg_path) {
         Ok(b) => b,
@@ -92,17 +123,49 @@ pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
         .iter()
         .flat_map(|c| c.networks.iter().map(|n| n.id.clone()))
         .collect();
-    let results: Vec<FileResult> = found.par_iter().map(|f| load_file(f, &networks)).collect();
+    if let Some(c) = cache.as_deref_mut()
+        && c.networks != networks
+    {
+        c.files.clear();
+        c.networks.clone_from(&networks);
+    }
+    let previous = cache.as_deref().map(|c| &c.files);
+    let results: Vec<(u128, FileResult, bool)> = found
+        .par_iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f.path);
+            let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_128(b));
+            if let (Ok(_), Some((h, r))) = (&bytes, previous.and_then(|p| p.get(&f.rel)))
+                && *h == hash
+            {
+                return (hash, r.clone(), true);
+            }
+            (hash, load_file(f, bytes, &networks), false)
+        })
+        .collect();
+    if let Some(c) = cache {
+        c.hits = results.iter().filter(|r| r.2).count();
+        c.files = found
+            .iter()
+            .zip(&results)
+            .filter(|(_, (h, _, _))| *h != 0)
+            .map(|(f, (h, r, _))| (f.rel.clone(), (*h, r.clone())))
+            .collect();
+    }
 
     let mut elements = Vec::with_capacity(results.len());
+    let mut scans = Vec::with_capacity(results.len());
     let mut unreadable_ids = HashSet::new();
-    for (f, r) in found.iter().zip(results) {
+    for (f, (_, r, _)) in found.iter().zip(results) {
         diags.extend(r.diags);
         if let Some(text) = r.text {
             sources.insert(f.rel.clone(), text);
         }
         match r.element {
-            Some(e) => elements.push(e),
+            Some(e) => {
+                elements.push(e);
+                scans.push(r.scan);
+            }
             None => {
                 unreadable_ids.insert(nfc(path_id(&f.rel)).to_lowercase());
                 if let Some(id) = r.explicit_id {
@@ -115,6 +178,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
         root: root.to_path_buf(),
         config,
         elements,
+        scans,
         sources,
         unreadable_ids,
         diags,
@@ -188,21 +252,26 @@ pub fn path_id(rel: &str) -> &str {
     p.strip_suffix(".md").unwrap_or(p)
 }
 
+/// What reading one content file gave.
+#[derive(Clone)]
 struct FileResult {
     text: Option<Arc<str>>,
     element: Option<Element>,
+    /// The element's body scanned (empty when there is no element).
+    scan: Scan,
     explicit_id: Option<String>,
     diags: Vec<Diagnostic>,
 }
 
-fn load_file(f: &Found, networks: &[String]) -> FileResult {
+fn load_file(f: &Found, bytes: std::io::Result<Vec<u8>>, networks: &[String]) -> FileResult {
     let mut out = FileResult {
         text: None,
         element: None,
+        scan: Scan::default(),
         explicit_id: None,
         diags: Vec::new(),
     };
-    let bytes = match std::fs::read(&f.path) {
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             out.diags.push(Diagnostic::new(
@@ -291,6 +360,7 @@ fn load_file(f: &Found, networks: &[String]) -> FileResult {
             e.text = text.clone();
             e.body_offset = split.body_offset;
             e.body_line = split.body_line;
+            out.scan = scan(e.body());
             out.element = Some(e);
         }
         None => out.explicit_id = explicit_id(&doc),

@@ -8,6 +8,7 @@ use crate::resolve::links::has_scheme;
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 use std::sync::OnceLock;
 
+#[derive(Clone)]
 pub struct Body {
     pub html: String,
     /// Plain text, for the search index.
@@ -74,6 +75,35 @@ fn rebase<'a>(dest: &CowStr<'a>, page: &str, target: Target) -> CowStr<'a> {
 /// The anchor of an element inside `print.html`.
 pub fn print_anchor(url: &str) -> String {
     format!("el-{}", url.strip_suffix(".html").unwrap_or(url))
+}
+
+/// A digest of everything [`render`] reads for element `i`: equal keys, equal bodies
+/// (see [`crate::render::memo`]). Keep the two in step.
+pub fn key(pb: &Playbook, i: usize, target: Target, included: &[bool]) -> crate::render::memo::Key {
+    let e = &pb.elements[i];
+    let mut d = crate::render::memo::Digest::new();
+    d.field(e.body().as_bytes())
+        .field(&[pb.config.html as u8])
+        .field(pb.urls[i].as_bytes());
+    match target {
+        Target::Page { root } => d.field(b"page").field(root.as_bytes()),
+        Target::Print => d.field(b"print"),
+    };
+    for h in &pb.scans[i].headings {
+        d.field(h.id.as_bytes());
+    }
+    for l in &pb.links[i] {
+        d.field(l.dest.as_bytes())
+            .field(l.fragment.as_deref().map_or(b"\xff".as_slice(), str::as_bytes));
+        match l.target {
+            Some(t) => d
+                .field(pb.urls[t].as_bytes())
+                .field(&[u8::from(included[t])])
+                .field(pb.elements[t].title.as_bytes()),
+            None => d.field(b"-"),
+        };
+    }
+    d.finish()
 }
 
 /// Renders element `i`'s body. Links to elements not `included` (drafts) become plain text.

@@ -9,6 +9,7 @@ pub mod data;
 pub mod format;
 pub mod graph;
 pub mod ics;
+pub mod memo;
 pub mod pages;
 pub mod schedule;
 pub mod view;
@@ -17,6 +18,7 @@ use crate::diag::Diagnostics;
 use crate::resolve::Playbook;
 use crate::theme::Theme;
 use jiff::civil::Date;
+pub use memo::Memo;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -100,6 +102,10 @@ pub struct Ctx<'a> {
     pub included: Vec<bool>,
     /// Per element: how lists and trees link to it (built once).
     pub refs: Vec<view::ElementRef>,
+    /// In a session: per element, a digest of its `refs` entry.
+    pub ref_keys: Vec<memo::Key>,
+    /// In a `watch` session: what the previous build rendered.
+    memo: Option<&'a Memo>,
     sink: &'a dyn Sink,
     files: std::sync::atomic::AtomicUsize,
     pages: std::sync::atomic::AtomicUsize,
@@ -130,6 +136,28 @@ impl Ctx<'_> {
         title: &str,
         data: &T,
     ) -> Result<OutFile, RenderError> {
+        let render = || self.render_page(template, path, kind, title, data);
+        let key = self
+            .memo
+            .and_then(|m| memo::page_key(m.global(), &[template, path, kind, title], data).map(|k| (m, k)));
+        match key {
+            Some((m, key)) => {
+                let bytes = m.page(path, key, || render().map(|h| std::sync::Arc::from(h.into_bytes())))?;
+                Ok(OutFile::new(path, bytes.to_vec()))
+            }
+            None => Ok(OutFile::new(path, render()?)),
+        }
+    }
+
+    /// [`Ctx::page`] without reuse: always renders.
+    pub fn render_page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        kind: &str,
+        title: &str,
+        data: &T,
+    ) -> Result<String, RenderError> {
         let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
         ctx.insert("root", &root_of(path));
         let canonical = self.pb.config.base_url.as_ref().map(|b| format!("{b}{path}"));
@@ -142,12 +170,46 @@ impl Ctx<'_> {
                 canonical,
             },
         );
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.error(template, &e))
+    }
+
+    /// The previous build's pages, in a session.
+    pub fn memo(&self) -> Option<&Memo> {
+        self.memo
+    }
+
+    /// Renders `template` with `data` as a piece of a bigger page at the site root.
+    pub fn render_fragment<T: Serialize>(&self, template: &str, data: &T) -> Result<std::sync::Arc<[u8]>, RenderError> {
+        let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
+        ctx.insert("root", "");
         let html = self
             .theme
             .tera
             .render(template, &ctx)
             .map_err(|e| self.error(template, &e))?;
-        Ok(OutFile::new(path, html))
+        Ok(std::sync::Arc::from(html.into_bytes()))
+    }
+
+    /// Element `i`'s body for `target` (reused from the previous build of a session when unchanged).
+    pub fn body(&self, i: usize, target: body::Target) -> memo::Html {
+        let make = || std::sync::Arc::new(body::render(self.pb, i, target, &self.included));
+        match self.memo {
+            Some(m) => {
+                let name = match target {
+                    body::Target::Page { .. } => &self.pb.urls[i],
+                    body::Target::Print => &format!("print:{}", self.pb.urls[i]),
+                };
+                let key = body::key(self.pb, i, target, &self.included);
+                memo::Html {
+                    key,
+                    body: m.body(name, key, make),
+                }
+            }
+            None => memo::Html { key: 0, body: make() },
+        }
     }
 
     fn error(&self, template: &str, e: &tera::Error) -> RenderError {
@@ -199,6 +261,20 @@ pub fn render(
     opts: &Options,
     sink: &dyn Sink,
 ) -> Result<Site, RenderError> {
+    render_with(pb, diags, today, theme, opts, sink, None)
+}
+
+/// [`render`], reusing what the previous build of a session rendered (`memo`),
+/// and keeping this build's pages for the next one if it succeeds.
+pub fn render_with(
+    pb: &Playbook,
+    diags: &Diagnostics,
+    today: Date,
+    theme: &mut Theme,
+    opts: &Options,
+    sink: &dyn Sink,
+    mut memo: Option<&mut Memo>,
+) -> Result<Site, RenderError> {
     let cfg = &pb.config;
     let site = SiteInfo {
         title: &cfg.title,
@@ -218,6 +294,14 @@ pub fn render(
         extra: &cfg.extra,
         generator: concat!("mostbook ", env!("CARGO_PKG_VERSION")),
     };
+    if let Some(m) = memo.as_deref_mut() {
+        let mut d = memo::Digest::new();
+        d.field(&theme.fingerprint.to_le_bytes())
+            .field(today.to_string().as_bytes())
+            .field(&[u8::from(opts.drafts)]);
+        let _ = serde_json::to_writer(&mut d, &site);
+        m.begin(d.finish());
+    }
     let global = theme.tera.global_context();
     global.insert("site", &site);
     global.insert("t", &theme.strings);
@@ -230,6 +314,8 @@ pub fn render(
         theme,
         included,
         refs: Vec::new(),
+        ref_keys: Vec::new(),
+        memo: memo.as_deref(),
         sink,
         files: Default::default(),
         pages: Default::default(),
@@ -238,6 +324,17 @@ pub fn render(
         .into_par_iter()
         .map(|i| ctx.make_ref(i))
         .collect();
+    if ctx.memo.is_some() {
+        ctx.ref_keys = ctx
+            .refs
+            .par_iter()
+            .map(|r| {
+                let mut d = memo::Digest::new();
+                let _ = serde_json::to_writer(&mut d, r);
+                d.finish()
+            })
+            .collect();
+    }
     let ctx = ctx;
 
     // Element pages (most of the work) and the other pages, all in parallel,
@@ -288,10 +385,16 @@ pub fn render(
     for (path, bytes) in statics {
         ctx.put(&OutFile::new(path, bytes.into_owned()))?;
     }
-    Ok(Site {
+    let site = Site {
         files: ctx.files.load(std::sync::atomic::Ordering::Relaxed),
         pages: ctx.pages.load(std::sync::atomic::Ordering::Relaxed),
-    })
+    };
+    drop(jobs);
+    drop(ctx);
+    if let Some(m) = memo {
+        m.finish();
+    }
+    Ok(site)
 }
 
 /// A short Markdown text (the playbook's description) as HTML, raw HTML escaped.

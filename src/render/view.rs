@@ -196,6 +196,14 @@ impl Ctx<'_> {
 
     /// Every path from element `i` up to a mission, mission first (at most `limit`).
     pub fn chains(&self, i: usize, limit: usize) -> Vec<Vec<ElementRef>> {
+        self.chain_paths(i, limit)
+            .into_iter()
+            .map(|p| p.into_iter().map(|j| self.element_ref(j)).collect())
+            .collect()
+    }
+
+    /// [`Ctx::chains`], as element indices.
+    pub fn chain_paths(&self, i: usize, limit: usize) -> Vec<Vec<usize>> {
         let mut out: Vec<Vec<usize>> = Vec::new();
         let mut stack: Vec<Vec<usize>> = vec![vec![i]];
         while let Some(path) = stack.pop() {
@@ -220,8 +228,6 @@ impl Ctx<'_> {
                 stack.push(p);
             }
         }
-        out.into_iter()
-            .map(|p| p.into_iter().skip(1).rev().map(|j| self.element_ref(j)).collect())
-            .collect()
+        out.into_iter().map(|p| p.into_iter().skip(1).rev().collect()).collect()
     }
 }

@@ -14,9 +14,8 @@ pub mod references;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::load::yaml::Pos;
-use crate::markdown::scan::{Scan, scan};
+use crate::markdown::scan::Scan;
 use crate::model::{Config, Element};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -91,7 +90,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
     let config = loaded.config?;
     let elements = loaded.elements;
     let n = elements.len();
-    let scans: Vec<Scan> = elements.par_iter().map(|e| scan(e.body())).collect();
+    let scans = loaded.scans;
     let mut pb = Playbook {
         root: loaded.root,
         config,

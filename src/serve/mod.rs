@@ -4,10 +4,12 @@
 //!
 //! Threads: the file watcher's (notify), one builder thread that runs the
 //! rebuilds one after the other (a change during a build queues exactly one
-//! more), and for `serve` a small tokio runtime for the connections. A
-//! rebuild is a full [`crate::build::build`]: it writes the new site beside
-//! the output and swaps it in whole, so the server always reads a complete
-//! site, and the reload event goes out once the swap is done.
+//! more), and for `serve` a small tokio runtime for the connections. Builds
+//! go through a [`crate::session::Session`]: the first writes the site beside
+//! the output and swaps it in whole, like `build`; later ones reuse what did
+//! not change and write only the files that did, each renamed into place, so
+//! the server always reads whole files; the reload event goes out once the
+//! last one is in place.
 //!
 //! Nothing a playbook contains stops `watch`: a failed rebuild prints its
 //! diagnostics, keeps the last good output, and (in `serve`) shows them over
@@ -24,6 +26,7 @@ pub mod watch;
 
 use crate::build::{BuildError, BuildOptions};
 use crate::cli::{OK, USAGE};
+use crate::session::Session;
 use live::Hub;
 use overlay::Problem;
 use std::collections::BTreeSet;
@@ -116,11 +119,8 @@ fn run(opts: Options, listen: Option<Listen>) -> i32 {
         dir: opts.dir.clone(),
         root: root.clone(),
         out: opts.out.clone(),
-        opts: BuildOptions {
-            drafts: opts.drafts,
-            today: opts.today.clone(),
-            deny_warnings: false,
-        },
+        session: Mutex::new(Session::new(opts.dir.clone(), opts.out.clone(), build_options(&opts))),
+        opts: build_options(&opts),
         hub: listen.is_some().then(|| hub.clone()),
         lock: Mutex::new(0),
     });
@@ -300,12 +300,22 @@ fn open_browser(url: &str) {
 
 // ---------------------------------------------------------------- building
 
+fn build_options(opts: &Options) -> BuildOptions {
+    BuildOptions {
+        drafts: opts.drafts,
+        today: opts.today.clone(),
+        deny_warnings: false,
+    }
+}
+
 struct Builder {
     dir: PathBuf,
     /// `dir`, absolute and resolved (as watched).
     root: PathBuf,
     out: PathBuf,
     opts: BuildOptions,
+    /// Reuses what did not change from one build to the next.
+    session: Mutex<Session>,
     /// `serve` only: where pages learn about builds.
     hub: Option<Arc<Hub>>,
     /// Held during a build: stopping waits for it. Holds the digest of the
@@ -332,9 +342,13 @@ impl Builder {
         if let Some(hub) = &self.hub {
             hub.building();
         }
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::build::build(&self.dir, &self.out, &self.opts)
-        }));
+        let mut session = self.session.lock().unwrap_or_else(|e| e.into_inner());
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build()));
+        if result.is_err() {
+            // What a build that crashed half-way kept is not trusted.
+            *session = Session::new(self.dir.clone(), self.out.clone(), self.opts.clone());
+        }
+        drop(session);
         let (outcome, problems) = judge(&result);
         // Pages first: the browser reloads while the terminal is written.
         if let Some(hub) = &self.hub {

@@ -5,11 +5,15 @@
 //!   mostbook output (it holds [`MARKER`]) is refused.
 //! - The site is written into a fresh folder beside the output ([`Stage`]) and
 //!   swapped in only when complete: a failure leaves the previous output as it was.
+//! - `watch` updates the output it wrote in place, file by file ([`update`]).
 //! - Paths come from the renderer, never from the user unchecked: each is
 //!   checked to stay inside the output folder.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+
+mod update;
+pub use update::{still_ours, update};
 
 /// The file that marks a folder as mostbook's output.
 pub const MARKER: &str = ".mostbook-output";

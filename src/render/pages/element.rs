@@ -1,6 +1,7 @@
 //! One page per element: body, card, chains to the mission, what serves it, backlinks.
 
-use crate::render::body::{self, Target};
+use crate::render::body::Target;
+use crate::render::memo::{Digest, Html, Key};
 use crate::render::view::{Card, ElementRef};
 use crate::render::{Ctx, OutFile, RenderError, root_of};
 use serde::Serialize;
@@ -26,7 +27,7 @@ pub struct ElementView {
     pub owner: Option<String>,
     pub tags: Vec<String>,
     pub file: String,
-    pub body_html: String,
+    pub body_html: Html,
     pub toc: Vec<Heading>,
     pub card: Card,
     pub chains: Vec<Vec<ElementRef>>,
@@ -44,15 +45,21 @@ struct Data {
 
 /// The element's view, with its body rendered for `target`; also returns the body's plain text.
 pub fn view(ctx: &Ctx, i: usize, target: Target) -> (ElementView, String) {
+    let b = ctx.body(i, target);
+    let text = b.body.text.clone();
+    (view_with(ctx, i, b), text)
+}
+
+/// The element's view around its rendered body.
+fn view_with(ctx: &Ctx, i: usize, body_html: Html) -> ElementView {
     let pb = ctx.pb;
     let e = &pb.elements[i];
-    let b = body::render(pb, i, target, &ctx.included);
-    let v = ElementView {
+    ElementView {
         r: ctx.element_ref(i),
         owner: e.owner.clone(),
         tags: e.tags.clone(),
         file: e.file.clone(),
-        body_html: b.html,
+        body_html,
         toc: pb.scans[i]
             .headings
             .iter()
@@ -63,31 +70,83 @@ pub fn view(ctx: &Ctx, i: usize, target: Target) -> (ElementView, String) {
             })
             .collect(),
         card: ctx.card(e),
-        chains: ctx.chains(i, 12),
+        chains: ctx.chains(i, CHAINS),
         serves: ctx.refs(&pb.serves[i]),
         served_by: ctx.refs(&pb.served_by[i]),
         backlinks: ctx.refs(&pb.backlinks[i]),
-        warnings: ctx
-            .diags
-            .list
-            .iter()
-            .filter(|d| d.file == e.file)
-            .map(|d| Warning {
-                rule: d.rule.name(),
-                message: d.message.clone(),
-                line: d.pos.line,
-            })
-            .collect(),
+        warnings: warnings(ctx, i),
         extra: e.extra.clone(),
+    }
+}
+
+/// At most this many chains up to the mission are shown.
+const CHAINS: usize = 12;
+
+fn warnings(ctx: &Ctx, i: usize) -> Vec<Warning> {
+    let file = &ctx.pb.elements[i].file;
+    ctx.diags
+        .list
+        .iter()
+        .filter(|d| &d.file == file)
+        .map(|d| Warning {
+            rule: d.rule.name(),
+            message: d.message.clone(),
+            line: d.pos.line,
+        })
+        .collect()
+}
+
+/// In a session, the key of element `i`'s page: a digest of everything
+/// [`view_with`] reads (keep the two in step), taken without building the
+/// view, so that an unchanged page costs neither a view nor a render.
+/// Neighbours count by their [`Ctx::ref_keys`]; the body by its key (which
+/// covers the headings of the table of contents, made from the body).
+fn key(ctx: &Ctx, global: Key, i: usize, path: &str, body: &Html) -> Key {
+    let pb = ctx.pb;
+    let e = &pb.elements[i];
+    let mut d = Digest::new();
+    d.field(&global.to_le_bytes())
+        .field(b"element.html")
+        .field(path.as_bytes())
+        .field(&ctx.ref_keys[i].to_le_bytes())
+        .field(&body.key.to_le_bytes())
+        .field(e.file.as_bytes());
+    let _ = serde_json::to_writer(&mut d, &(&e.owner, &e.tags, &e.extra, ctx.card(e), warnings(ctx, i)));
+    let mut refs = |list: &[usize]| {
+        for &j in list {
+            if ctx.included[j] {
+                d.field(&ctx.ref_keys[j].to_le_bytes());
+            }
+        }
+        d.field(b"|");
     };
-    (v, b.text)
+    for path in ctx.chain_paths(i, CHAINS) {
+        refs(&path);
+    }
+    refs(&[]);
+    refs(&pb.serves[i]);
+    refs(&pb.served_by[i]);
+    refs(&pb.backlinks[i]);
+    d.finish()
 }
 
 pub fn render(ctx: &Ctx, i: usize) -> Result<(OutFile, String), RenderError> {
     let path = &ctx.pb.urls[i];
     let root = root_of(path);
-    let (element, text) = view(ctx, i, Target::Page { root: &root });
-    let title = element.r.title.clone();
-    let file = ctx.page("element.html", path, "element", &title, &Data { element })?;
-    Ok((file, text))
+    let body = ctx.body(i, Target::Page { root: &root });
+    let text = body.body.text.clone();
+    let title = &ctx.refs[i].title;
+    let make = |body| {
+        let element = view_with(ctx, i, body);
+        ctx.render_page("element.html", path, "element", title, &Data { element })
+    };
+    let bytes = match ctx.memo() {
+        Some(m) => {
+            let key = key(ctx, m.global(), i, path, &body);
+            m.page(path, key, || make(body).map(|h| std::sync::Arc::from(h.into_bytes())))?
+                .to_vec()
+        }
+        None => make(body)?.into_bytes(),
+    };
+    Ok((OutFile::new(path.clone(), bytes), text))
 }

@@ -1,0 +1,212 @@
+//! Builds one after the other (`watch`, `serve`): the same five stages as
+//! [`crate::build`], reusing what did not change since the previous build.
+//!
+//! - load: a content file whose bytes are unchanged is not parsed again
+//!   ([`crate::load::Cache`]);
+//! - render: a body or page whose inputs hash the same is not rendered again
+//!   ([`crate::render::Memo`]);
+//! - write: the first build writes the output whole, like `build`; later ones
+//!   write only the files whose bytes changed and remove the ones that are
+//!   gone ([`crate::write::update`]), after the whole site rendered.
+//!
+//! Resolution and the plan rules run in full every time (they look across
+//! files). The result is always the output a fresh `build` would write
+//! (tests/incremental.rs checks it after random series of edits).
+
+use crate::analyze::{analyze_with, fails};
+use crate::build::{BuildError, BuildOptions, BuildReport};
+use crate::render::{self, Sink};
+use crate::write::{self, WriteError};
+use crate::{load, theme};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// A digest of a file's bytes.
+type Digest = u128;
+/// Digests of the files of a site, by path.
+type Digests = HashMap<String, Digest>;
+/// Files to write: path and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+pub struct Session {
+    dir: PathBuf,
+    out: PathBuf,
+    opts: BuildOptions,
+    files: load::Cache,
+    memo: render::Memo,
+    /// What the output folder holds, as this session last wrote it: a digest
+    /// per file. `None`: the next build writes the output whole.
+    written: Option<Digests>,
+    /// Of the last build: files written, and files and pages reused.
+    pub last: Reuse,
+}
+
+/// What the last build of a session reused and wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Reuse {
+    /// Content files taken from the previous build instead of parsed.
+    pub parsed_reused: usize,
+    /// Pages and bodies taken from the previous build instead of rendered.
+    pub rendered_reused: usize,
+    /// Files written (or removed) in the output.
+    pub written: usize,
+}
+
+impl Session {
+    pub fn new(dir: PathBuf, out: PathBuf, opts: BuildOptions) -> Self {
+        Session {
+            dir,
+            out,
+            opts,
+            files: load::Cache::default(),
+            memo: render::Memo::default(),
+            written: None,
+            last: Reuse::default(),
+        }
+    }
+
+    /// Builds the playbook; on any error the output is left as it was.
+    pub fn build(&mut self) -> Result<BuildReport, BuildError> {
+        let start = Instant::now();
+        write::check_output(&self.dir, &self.out).map_err(BuildError::Write)?;
+        let analysis = crate::timings::time("analyze", || {
+            analyze_with(
+                &self.dir,
+                Some(&self.out),
+                self.opts.today.as_deref(),
+                Some(&mut self.files),
+            )
+        })
+        .map_err(BuildError::Analyze)?;
+        if fails(&analysis.diags, self.opts.deny_warnings) || analysis.playbook.is_none() {
+            return Err(BuildError::Playbook(Box::new(analysis)));
+        }
+        let pb = analysis.playbook.as_ref().expect("checked above");
+        let previous = self.written.take().filter(|_| write::still_ours(&self.out));
+        let options = render::Options {
+            drafts: self.opts.drafts,
+        };
+        let (dir, out, memo) = (&self.dir, &self.out, &mut self.memo);
+        let result = crate::pool::run(|| -> Result<_, BuildError> {
+            let mut theme =
+                crate::timings::time("theme", || theme::load(&pb.root, &pb.config.theme, pb.config.language))?;
+            match &previous {
+                // In place: render everything (reusing what it can), then write what changed.
+                Some(prev) => {
+                    let rec = Recorder::new(Some(prev), None);
+                    let site = crate::timings::time("render", || {
+                        render::render_with(
+                            pb,
+                            &analysis.diags,
+                            analysis.today,
+                            &mut theme,
+                            &options,
+                            &rec,
+                            Some(memo),
+                        )
+                    })?;
+                    let (now, changed) = rec.finish();
+                    let removed: Vec<String> = prev.keys().filter(|p| !now.contains_key(*p)).cloned().collect();
+                    let written = changed.len() + removed.len();
+                    crate::timings::time("commit", || write::update(out, &changed, &removed))
+                        .map_err(BuildError::Write)?;
+                    Ok((site, now, written))
+                }
+                // The first build (or after a failed write): the whole output, like `build`.
+                None => {
+                    let stage = write::Stage::begin(dir, out).map_err(BuildError::Write)?;
+                    let rec = Recorder::new(None, Some(&stage));
+                    let site = crate::timings::time("render", || {
+                        render::render_with(
+                            pb,
+                            &analysis.diags,
+                            analysis.today,
+                            &mut theme,
+                            &options,
+                            &rec,
+                            Some(memo),
+                        )
+                    })?;
+                    let (now, _) = rec.finish();
+                    crate::timings::time("commit", || stage.commit()).map_err(BuildError::Write)?;
+                    let written = now.len();
+                    Ok((site, now, written))
+                }
+            }
+        });
+        match result {
+            Ok((site, now, written)) => {
+                self.last = Reuse {
+                    parsed_reused: self.files.hits(),
+                    rendered_reused: self.memo.hits(),
+                    written,
+                };
+                crate::timings::note("files parsed again", self.files.misses());
+                crate::timings::note("pages/bodies reused", self.last.rendered_reused);
+                crate::timings::note("files written", written);
+                self.written = Some(now);
+                Ok(BuildReport {
+                    files: site.files + 1,
+                    pages: site.pages,
+                    elapsed: start.elapsed(),
+                    analysis,
+                })
+            }
+            Err(e) => {
+                // Rendering failed before anything was written: the output is
+                // still what `previous` says. A failed write: start afresh.
+                if !matches!(e, BuildError::Write(_)) {
+                    self.written = previous;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Takes the rendered files: notes each one's digest, and either passes it on
+/// to a stage (a whole build) or keeps it if it differs from what the output holds.
+struct Recorder<'a> {
+    previous: Option<&'a Digests>,
+    stage: Option<&'a write::Stage>,
+    state: Mutex<(Digests, HashMap<String, Vec<u8>>)>,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(previous: Option<&'a Digests>, stage: Option<&'a write::Stage>) -> Self {
+        Recorder {
+            previous,
+            stage,
+            state: Mutex::default(),
+        }
+    }
+
+    /// Every file's digest, and the files to write, sorted by path.
+    fn finish(self) -> (Digests, Files) {
+        let (now, changed) = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut changed: Vec<_> = changed.into_iter().collect();
+        changed.sort_by(|a, b| a.0.cmp(&b.0));
+        (now, changed)
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let digest = xxhash_rust::xxh3::xxh3_128(bytes);
+        if let Some(stage) = self.stage {
+            stage.put(path, bytes)?;
+        }
+        let unchanged = self.previous.is_none_or(|p| p.get(path) == Some(&digest));
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.insert(path.to_owned(), digest);
+        // A later file of the same path replaces an earlier one (static/ over the theme's).
+        if unchanged {
+            state.1.remove(path);
+        } else {
+            state.1.insert(path.to_owned(), bytes.to_vec());
+        }
+        Ok(())
+    }
+}

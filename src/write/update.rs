@@ -1,0 +1,95 @@
+//! In-place updates of an output folder this process wrote (`watch`, `serve`):
+//! only the files that changed are written, each beside its place and renamed
+//! over it, so a reader (the server) sees the old file or the new one, never
+//! half of one. Files the new site no longer has are removed, then the folders
+//! they leave empty.
+
+use super::{MARKER, WriteError, safe_relative};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Whether `out` still looks like the output folder a session wrote (someone
+/// may have deleted it, or put something else there, between two builds).
+pub fn still_ours(out: &Path) -> bool {
+    out.join(MARKER).is_file()
+}
+
+/// Writes `changed` (path, bytes) into `out` and removes `removed`.
+pub fn update(out: &Path, changed: &[(String, Vec<u8>)], removed: &[String]) -> Result<(), WriteError> {
+    changed
+        .par_iter()
+        .try_for_each(|(path, bytes)| write_one(out, path, bytes))?;
+    for path in removed {
+        let Some(rel) = safe_relative(path) else { continue };
+        let full = out.join(&rel);
+        match std::fs::remove_file(&full) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(WriteError::Io(full, e)),
+        }
+        // Folders left empty go too (never `out` itself).
+        let mut dir = full.parent();
+        while let Some(d) = dir {
+            if d == out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
+}
+
+fn write_one(out: &Path, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    let rel = safe_relative(path)
+        .ok_or_else(|| WriteError::Refused(format!("refusing to write outside the output folder: `{path}`")))?;
+    let full = out.join(&rel);
+    let dir = full.parent().unwrap_or(out);
+    std::fs::create_dir_all(dir).map_err(|e| WriteError::Io(dir.to_path_buf(), e))?;
+    let name = full
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.mostbook-tmp-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &full));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(WriteError::Io(full, e));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_changes_and_removes_what_is_gone_with_empty_folders() {
+        let out = std::env::temp_dir().join(format!("mostbook-update-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(out.join("a/b")).unwrap();
+        std::fs::write(out.join(MARKER), "").unwrap();
+        std::fs::write(out.join("a/b/old.html"), "old").unwrap();
+        std::fs::write(out.join("keep.html"), "keep").unwrap();
+        assert!(still_ours(&out));
+        update(
+            &out,
+            &[
+                ("keep.html".into(), b"new".to_vec()),
+                ("c/d.html".into(), b"d".to_vec()),
+            ],
+            &["a/b/old.html".into(), "never-there.html".into()],
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("keep.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(out.join("c/d.html")).unwrap(), "d");
+        assert!(!out.join("a").exists(), "empty folders are removed");
+        assert!(out.join(MARKER).is_file());
+        let names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 3, "no temporary file is left: {names:?}");
+        assert!(update(&out, &[("../x".into(), Vec::new())], &[]).is_err());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}
