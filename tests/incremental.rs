@@ -797,7 +797,21 @@ impl<'a> Session<'a> {
     }
 
     fn draft(&mut self) -> String {
-        let file = self.pick_content();
+        // Half the time a draft, if any, is published again.
+        let drafts: Vec<String> = self
+            .content_files()
+            .into_iter()
+            .filter(|p| {
+                let text = self.read(p);
+                let lines: Vec<&str> = text.split('\n').collect();
+                lines[..body_start(&lines)].iter().any(|l| l.trim() == "draft: true")
+            })
+            .collect();
+        let file = if !drafts.is_empty() && self.rng.chance(50) {
+            self.rng.pick(&drafts).clone()
+        } else {
+            self.pick_content()
+        };
         let text = self.read(&file);
         let lines: Vec<&str> = text.split('\n').collect();
         let end = body_start(&lines);
