@@ -1,7 +1,12 @@
 //! `print.html`: the whole playbook on one page, in MOST order, for printing to PDF.
 //!
 //! Each element is rendered on its own with `print_item.html` (in parallel,
-//! and in a session only when it changed); `print.html` places them.
+//! and in a session only when it changed); `print.html` places them. It is
+//! rendered with a marker in place of each element's HTML, then the markers
+//! are replaced: the template's work does not grow with the bodies, and in a
+//! session an edit of a body reuses the rest of the page ([`splice`]).
+//! A template that does not print the markers as given (it escapes or
+//! changes them) gets the page rendered the plain way.
 
 use crate::model::Step;
 use crate::render::body::{Target, print_anchor};
@@ -39,7 +44,44 @@ struct Placed<'a> {
     network_name: Option<&'a str>,
     status: Option<&'static str>,
     status_label: Option<&'a str>,
-    html: Fragment,
+    /// The element's HTML, or its marker (see [`splice`]).
+    html: Piece,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Piece {
+    Html(Fragment),
+    Marker(String),
+}
+
+/// What stands for piece `n` in the page before [`splice`]: its `<` and `>`
+/// make an escaped marker unrecognisable, its U+0001 never comes out of a template by chance.
+fn marker(n: usize) -> String {
+    format!("<\u{1}mb-print-item:{n}\u{1}>")
+}
+
+/// The page with each marker replaced by its piece; `None` if the page has
+/// anything else than whole markers of known pieces (the template changed them).
+fn splice(page: &[u8], pieces: &[&[u8]]) -> Option<Vec<u8>> {
+    const OPEN: &[u8] = "<\u{1}mb-print-item:".as_bytes();
+    const CLOSE: &[u8] = "\u{1}>".as_bytes();
+    let mut out = Vec::with_capacity(page.len() + pieces.iter().map(|p| p.len()).sum::<usize>());
+    let mut rest = page;
+    while let Some(at) = rest.iter().position(|&b| b == 1) {
+        let start = at.checked_sub(1)?;
+        if !rest[start..].starts_with(OPEN) {
+            return None;
+        }
+        out.extend_from_slice(&rest[..start]);
+        let after = &rest[start + OPEN.len()..];
+        let end = after.windows(CLOSE.len()).position(|w| w == CLOSE)?;
+        let n: usize = std::str::from_utf8(&after[..end]).ok()?.parse().ok()?;
+        out.extend_from_slice(pieces.get(n)?);
+        rest = &after[end + CLOSE.len()..];
+    }
+    out.extend_from_slice(rest);
+    Some(out)
 }
 
 #[derive(Serialize)]
@@ -119,7 +161,7 @@ fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
         network_name: r.network_name.as_deref(),
         status: r.status,
         status_label: r.status_label.as_deref(),
-        html,
+        html: Piece::Html(html),
     })
 }
 
@@ -142,11 +184,54 @@ pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
             })
             .collect::<Result<Vec<_>, _>>()
     })?;
-    let data = Data {
+    let mut data = Data {
         sections,
         today: ctx.date(ctx.today),
     };
-    crate::timings::time("print tera", || {
+    // The pieces come out, markers go in.
+    let mut pieces = Vec::new();
+    for item in data.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+        let piece = std::mem::replace(&mut item.html, Piece::Marker(marker(pieces.len())));
+        if let Piece::Html(f) = piece {
+            pieces.push(f);
+        }
+    }
+    let page = crate::timings::time("print tera", || {
         ctx.page("print.html", "print.html", "print", &pb.config.title, &data)
-    })
+    })?;
+    let html: Vec<&[u8]> = pieces.iter().map(|f| &f.html[..]).collect();
+    if let Some(bytes) = splice(&page.bytes, &html) {
+        return Ok(OutFile::new(page.path, bytes));
+    }
+    // The template did something else with the markers: the plain way.
+    let mut pieces = pieces.into_iter();
+    for item in data.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+        if let Some(f) = pieces.next() {
+            item.html = Piece::Html(f);
+        }
+    }
+    let html = ctx.render_page("print.html", "print.html", "print", &pb.config.title, &data)?;
+    Ok(OutFile::new("print.html", html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_replaced_by_their_pieces_in_any_order() {
+        let page = format!("<p>{}</p>{}{}", marker(1), marker(0), marker(1));
+        assert_eq!(splice(page.as_bytes(), &[b"A", b"B"]).unwrap(), b"<p>B</p>AB");
+        assert_eq!(splice(b"no markers", &[]).unwrap(), b"no markers");
+    }
+
+    #[test]
+    fn a_changed_marker_is_refused() {
+        // Escaped by the template, unknown, cut, or a stray U+0001 from the content.
+        let escaped = marker(0).replace('<', "&lt;").replace('>', "&gt;");
+        assert_eq!(splice(escaped.as_bytes(), &[b"A"]), None);
+        assert_eq!(splice(marker(5).as_bytes(), &[b"A"]), None);
+        assert_eq!(splice(&marker(0).as_bytes()[..10], &[b"A"]), None);
+        assert_eq!(splice("a\u{1}b".as_bytes(), &[]), None);
+    }
 }
