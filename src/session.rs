@@ -107,7 +107,7 @@ impl Session {
                             Some(memo),
                         )
                     })?;
-                    let (now, changed) = rec.finish();
+                    let (now, changed) = crate::timings::time("changes", || rec.finish());
                     let removed: Vec<String> = prev.keys().filter(|p| !now.contains_key(*p)).cloned().collect();
                     let written = changed.len() + removed.len();
                     crate::timings::time("commit", || write::update(out, &changed, &removed))

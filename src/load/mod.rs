@@ -68,8 +68,68 @@ struct Found {
 pub struct Cache {
     networks: Vec<String>,
     /// By relative path: the hash of the file's bytes, and what reading it gave.
-    files: HashMap<String, (u128, FileResult)>,
+    files: HashMap<String, Cached>,
     hits: usize,
+}
+
+struct Cached {
+    hash: u128,
+    result: Arc<FileResult>,
+    /// The file's size and times when it was read; `None` if it had changed
+    /// too shortly before to be sure a later change shows in them.
+    stamp: Option<Stamp>,
+}
+
+/// What tells a file changed without reading it: size, modification time and,
+/// on Unix, inode and change time (an editor that saves by renaming gives a new inode).
+#[derive(PartialEq, Eq, Clone, Copy)]
+struct Stamp {
+    len: u64,
+    modified: std::time::SystemTime,
+    #[cfg(unix)]
+    ino: u64,
+    #[cfg(unix)]
+    ctime: (i64, i64),
+}
+
+/// A file changed less than this before it was read is read again next time,
+/// whatever its stamp says: a write in the same clock tick as the read would
+/// not change it (git's "racy clean" problem, solved the same way).
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok()?,
+            #[cfg(unix)]
+            ino: m.ino(),
+            #[cfg(unix)]
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+
+    /// The stamp, if it was old enough at `read_at` to be trusted later.
+    fn settled(self, read_at: std::time::SystemTime) -> Option<Stamp> {
+        let changed = self.modified.max(
+            #[cfg(unix)]
+            {
+                let (s, ns) = self.ctime;
+                u64::try_from(s)
+                    .ok()
+                    .and_then(|s| {
+                        std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(s, ns.clamp(0, 999_999_999) as u32))
+                    })
+                    .unwrap_or(self.modified)
+            },
+            #[cfg(not(unix))]
+            self.modified,
+        );
+        (changed + RACY < read_at).then_some(self)
+    }
 }
 
 impl Cache {
@@ -130,33 +190,55 @@ pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>
         c.networks.clone_from(&networks);
     }
     let previous = cache.as_deref().map(|c| &c.files);
-    let results: Vec<(u128, FileResult, bool)> = found
+    let read_at = std::time::SystemTime::now();
+    // Per file: the hash of its bytes (0: unreadable), what it gave, its stamp, and whether it was reused.
+    let results: Vec<(u128, Arc<FileResult>, Option<Stamp>, bool)> = found
         .par_iter()
         .map(|f| {
+            let cached = previous.and_then(|p| p.get(&f.rel));
+            let stamp = cached.and(Stamp::of(&f.path));
+            if let Some(c) = cached
+                && c.stamp.is_some()
+                && c.stamp == stamp
+            {
+                return (c.hash, c.result.clone(), c.stamp, true);
+            }
+            let stamp = Stamp::of(&f.path).and_then(|s| s.settled(read_at));
             let bytes = std::fs::read(&f.path);
             let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_128(b));
-            if let (Ok(_), Some((h, r))) = (&bytes, previous.and_then(|p| p.get(&f.rel)))
-                && *h == hash
+            if let (Ok(_), Some(c)) = (&bytes, cached)
+                && c.hash == hash
             {
-                return (hash, r.clone(), true);
+                return (hash, c.result.clone(), stamp, true);
             }
-            (hash, load_file(f, bytes, &networks), false)
+            (hash, Arc::new(load_file(f, bytes, &networks)), stamp, false)
         })
         .collect();
     if let Some(c) = cache {
-        c.hits = results.iter().filter(|r| r.2).count();
+        c.hits = results.iter().filter(|r| r.3).count();
         c.files = found
             .iter()
             .zip(&results)
-            .filter(|(_, (h, _, _))| *h != 0)
-            .map(|(f, (h, r, _))| (f.rel.clone(), (*h, r.clone())))
+            .filter(|(_, (h, ..))| *h != 0)
+            .map(|(f, (hash, result, stamp, _))| {
+                (
+                    f.rel.clone(),
+                    Cached {
+                        hash: *hash,
+                        result: result.clone(),
+                        stamp: *stamp,
+                    },
+                )
+            })
             .collect();
     }
 
     let mut elements = Vec::with_capacity(results.len());
     let mut scans = Vec::with_capacity(results.len());
     let mut unreadable_ids = HashSet::new();
-    for (f, (_, r, _)) in found.iter().zip(results) {
+    for (f, (_, r, _, _)) in found.iter().zip(results) {
+        // The only copy when the cache does not hold it too.
+        let r = Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone());
         diags.extend(r.diags);
         if let Some(text) = r.text {
             sources.insert(f.rel.clone(), text);
@@ -450,6 +532,58 @@ mod tests {
         assert_eq!(d.rule, Rule::InvalidEncoding);
         assert_eq!(d.pos, Pos::new(2, 11));
         assert!(d.message.contains("`é` in Latin-1"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_file_changed_just_before_it_is_read_is_not_trusted_by_its_stamp() {
+        let f = std::env::temp_dir().join(format!("mostbook-stamp-{}.md", std::process::id()));
+        std::fs::write(&f, "x").unwrap();
+        let stamp = Stamp::of(&f).unwrap();
+        let now = std::time::SystemTime::now();
+        assert!(
+            stamp.settled(now).is_none(),
+            "changed a moment ago: read again next time"
+        );
+        assert!(stamp.settled(now + RACY + RACY).is_some());
+        std::fs::remove_file(&f).unwrap();
+    }
+
+    #[test]
+    fn a_cached_load_equals_a_fresh_one_after_edits() {
+        let dir = std::env::temp_dir().join(format!("mostbook-load-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(
+            dir.join("playbook.yaml"),
+            "title: T\nnetworks:\n  - id: x\n    name: X\n",
+        )
+        .unwrap();
+        let file = |name: &str, title: &str| {
+            std::fs::write(
+                dir.join("content").join(name),
+                format!("---\nstep: mission\ntitle: {title}\n---\nBody [link](other.md).\n"),
+            )
+            .unwrap();
+        };
+        file("a.md", "A");
+        file("b.md", "B");
+        let mut cache = Cache::default();
+        let titles = |l: &Loaded| l.elements.iter().map(|e| e.title.clone()).collect::<Vec<_>>();
+        let first = load_with(&dir, None, Some(&mut cache)).unwrap();
+        assert_eq!(titles(&first), ["A", "B"]);
+        assert_eq!(cache.hits(), 0);
+        file("a.md", "Z"); // same size, maybe the same clock tick
+        std::fs::remove_file(dir.join("content/b.md")).unwrap();
+        file("c.md", "C");
+        let second = load_with(&dir, None, Some(&mut cache)).unwrap();
+        assert_eq!(titles(&second), titles(&load(&dir, None).unwrap()));
+        assert_eq!(titles(&second), ["Z", "C"]);
+        let third = load_with(&dir, None, Some(&mut cache)).unwrap();
+        assert_eq!(cache.hits(), 2);
+        assert_eq!(titles(&third), ["Z", "C"]);
+        assert_eq!(third.scans.len(), 2);
+        assert_eq!(third.scans[0].links.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -320,10 +320,12 @@ pub fn render_with(
         files: Default::default(),
         pages: Default::default(),
     };
-    ctx.refs = (0..pb.elements.len())
-        .into_par_iter()
-        .map(|i| ctx.make_ref(i))
-        .collect();
+    ctx.refs = crate::timings::time("refs", || {
+        (0..pb.elements.len())
+            .into_par_iter()
+            .map(|i| ctx.make_ref(i))
+            .collect()
+    });
     if ctx.memo.is_some() {
         ctx.ref_keys = ctx
             .refs
@@ -372,7 +374,8 @@ pub fn render_with(
         )
     });
     others?;
-    ctx.put(&data::search_index(&ctx, &texts?))?;
+    let texts = texts?;
+    crate::timings::time("search index", || ctx.put(&data::search_index(&ctx, &texts)))?;
     for (path, bytes) in &theme.assets {
         ctx.put(&OutFile::new(path.clone(), bytes.to_vec()))?;
     }
