@@ -88,6 +88,12 @@ fn files_below(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
     if !dir.is_dir() {
         return Ok(out);
     }
+    // The playbook folder: the nearest one above `dir` holding playbook.yaml.
+    let playbook = dir.canonicalize().ok().and_then(|d| {
+        d.ancestors()
+            .find(|a| a.join("playbook.yaml").is_file())
+            .map(Path::to_path_buf)
+    });
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -112,6 +118,19 @@ fn files_below(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
             }
         };
         if !entry.file_type().is_file() {
+            continue;
+        }
+        // A link that leads out of the playbook (`static/x -> /etc/passwd`) would
+        // publish a file the playbook does not hold: skipped, with a warning.
+        if let Some(root) = &playbook
+            && !entry.path().canonicalize().is_ok_and(|p| p.starts_with(root))
+        {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: `{}` leads outside the playbook (a symbolic link?): not published",
+                entry.path().display()
+            );
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
