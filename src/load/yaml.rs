@@ -235,9 +235,16 @@ fn tidy_message(s: &str) -> String {
         if line.contains("Alias") || line.contains("Anchor") || line.contains("Replay") {
             return "the YAML expands too many aliases (a possible alias bomb)".to_owned();
         }
+        // The budget's own words are Rust's (`Nodes { nodes: 250001 }`): say what was counted.
+        let what = line.trim_start_matches("budget breached: ");
+        let kind = what.split([' ', '{']).next().unwrap_or("").to_lowercase();
+        let count = what
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|d| !d.is_empty())
+            .map(|d| format!(" ({d} {kind})"))
+            .unwrap_or_default();
         return format!(
-            "the YAML is too large to read safely ({})",
-            line.trim_start_matches("budget breached: ")
+            "the YAML is too large to read safely{count}: a front-matter holds a few fields, not a data set"
         );
     }
     line.to_owned()
@@ -246,6 +253,18 @@ fn tidy_message(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budget_messages_are_plain_words() {
+        assert_eq!(
+            tidy_message("budget breached: Nodes { nodes: 250001 } at line 4 column 9"),
+            "the YAML is too large to read safely (250001 nodes): a front-matter holds a few fields, not a data set"
+        );
+        assert_eq!(
+            tidy_message("budget breached: Depth { depth: 65 }"),
+            "the YAML nests deeper than 64 levels"
+        );
+    }
 
     #[test]
     fn positions_are_one_based_characters() {
