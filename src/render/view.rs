@@ -21,6 +21,11 @@ pub struct ElementRef {
     pub draft: bool,
     pub status: Option<&'static str>,
     pub status_label: Option<String>,
+    /// The fields above as a Tera value, built once per build. Pages that list
+    /// many elements hand templates clones of it (an `Arc` bump) instead of
+    /// serialising the reference again for every list, tree and cell.
+    #[serde(skip)]
+    pub value: tera::Value,
 }
 
 impl Ctx<'_> {
@@ -39,7 +44,7 @@ impl Ctx<'_> {
     pub(super) fn make_ref(&self, i: usize) -> ElementRef {
         let e = &self.pb.elements[i];
         let st = self.status(i);
-        ElementRef {
+        let mut r = ElementRef {
             id: e.id.clone(),
             title: e.title.clone(),
             step: e.step,
@@ -55,7 +60,24 @@ impl Ctx<'_> {
             draft: e.draft,
             status: st.map(Status::key),
             status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
-        }
+            value: tera::Value::none(),
+        };
+        r.value = tera::Value::from_serializable(&r);
+        r
+    }
+
+    /// Element `i`'s reference as a Tera value (shared, cheap to clone).
+    pub fn ref_value(&self, i: usize) -> tera::Value {
+        self.refs[i].value.clone()
+    }
+
+    /// The published elements of `list`, as Tera values.
+    pub fn ref_values(&self, list: &[usize]) -> Vec<tera::Value> {
+        list.iter()
+            .copied()
+            .filter(|&j| self.included[j])
+            .map(|j| self.ref_value(j))
+            .collect()
     }
 
     pub fn refs(&self, list: &[usize]) -> Vec<ElementRef> {
@@ -73,6 +95,19 @@ impl Ctx<'_> {
     pub fn date(&self, d: jiff::civil::Date) -> String {
         super::schedule::format_date(d, self.pb.config.language)
     }
+}
+
+/// A reference's fields and `extra` ones in a single Tera map: what
+/// `#[serde(flatten)]` gives, without serialising the reference again (a
+/// flattened struct goes through a serde map, allocating every key).
+pub fn with_fields<const N: usize>(el: &tera::Value, extra: [(&'static str, tera::Value); N]) -> tera::Value {
+    let fields = el.as_map();
+    let mut map = tera::Map::with_capacity(fields.map_or(0, |m| m.len()) + N);
+    if let Some(m) = fields {
+        map.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    map.extend(extra.map(|(k, v)| (tera::value::Key::Str(k), v)));
+    tera::Value::from(map)
 }
 
 #[derive(Serialize)]

@@ -1,7 +1,7 @@
 //! `calendar.html` (the publishing week, days × hours, per network) and `calendar.ics`.
 
 use crate::render::schedule::{format_time, monthly, week_slots};
-use crate::render::view::ElementRef;
+use crate::render::view::with_fields;
 use crate::render::{Ctx, OutFile, RenderError};
 use serde::Serialize;
 
@@ -9,23 +9,17 @@ use serde::Serialize;
 pub struct Row {
     /// `None`: tactics without a time.
     pub time: Option<String>,
-    /// Seven cells, Monday first.
-    pub cells: Vec<Vec<ElementRef>>,
+    /// Seven cells, Monday first, each a list of references.
+    pub cells: Vec<Vec<tera::Value>>,
 }
 
 #[derive(Serialize)]
 pub struct Week {
     pub days: Vec<String>,
     pub rows: Vec<Row>,
-    pub monthly: Vec<Monthly>,
+    /// References with their `schedule` in words.
+    pub monthly: Vec<tera::Value>,
     pub empty: bool,
-}
-
-#[derive(Serialize)]
-pub struct Monthly {
-    #[serde(flatten)]
-    pub el: ElementRef,
-    pub schedule: String,
 }
 
 /// The week of the tactics `keep` chooses.
@@ -46,7 +40,7 @@ pub fn week(ctx: &Ctx, keep: &dyn Fn(usize) -> bool) -> Week {
                 rows.last_mut().expect("just pushed")
             }
         };
-        row.cells[usize::from(s.day.min(6))].push(ctx.element_ref(s.element));
+        row.cells[usize::from(s.day.min(6))].push(ctx.ref_value(s.element));
     }
     // Timed rows in time order, the untimed row last.
     let order = |r: &Row| {
@@ -59,15 +53,15 @@ pub fn week(ctx: &Ctx, keep: &dyn Fn(usize) -> bool) -> Week {
         )
     };
     rows.sort_by_key(order);
-    let monthly: Vec<Monthly> = monthly(ctx.pb, &include)
+    let monthly: Vec<tera::Value> = monthly(ctx.pb, &include)
         .into_iter()
-        .map(|i| Monthly {
-            el: ctx.element_ref(i),
-            schedule: ctx.pb.elements[i]
+        .map(|i| {
+            let schedule = ctx.pb.elements[i]
                 .tactic()
                 .and_then(|t| t.schedule.as_ref())
                 .map(|s| crate::render::schedule::describe(s, lang))
-                .unwrap_or_default(),
+                .unwrap_or_default();
+            with_fields(&ctx.refs[i].value, [("schedule", tera::Value::from(schedule))])
         })
         .collect();
     Week {
