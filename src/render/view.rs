@@ -101,13 +101,33 @@ impl Ctx<'_> {
 /// `#[serde(flatten)]` gives, without serialising the reference again (a
 /// flattened struct goes through a serde map, allocating every key).
 pub fn with_fields<const N: usize>(el: &tera::Value, extra: [(&'static str, tera::Value); N]) -> tera::Value {
-    let fields = el.as_map();
-    let mut map = tera::Map::with_capacity(fields.map_or(0, |m| m.len()) + N);
-    if let Some(m) = fields {
-        map.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+    tera::Value::from_serializable(&Flat { el, extra: &extra })
+}
+
+/// Serialised as one struct (one map, static keys), its values passed through
+/// as they are: Tera clones a `Value` met during serialisation instead of
+/// rebuilding it.
+struct Flat<'a, const N: usize> {
+    el: &'a tera::Value,
+    extra: &'a [(&'static str, tera::Value); N],
+}
+
+impl<const N: usize> Serialize for Flat<'_, N> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = self.el.as_map();
+        let mut st = serializer.serialize_struct("ElementRef", fields.map_or(0, |m| m.len()) + N)?;
+        // The reference's map comes from a struct: its keys are static strings.
+        for (k, v) in fields.into_iter().flatten() {
+            if let tera::value::Key::Str(k) = k {
+                st.serialize_field(k, v)?;
+            }
+        }
+        for (k, v) in self.extra {
+            st.serialize_field(k, v)?;
+        }
+        st.end()
     }
-    map.extend(extra.map(|(k, v)| (tera::value::Key::Str(k), v)));
-    tera::Value::from(map)
 }
 
 #[derive(Serialize)]
