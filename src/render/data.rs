@@ -39,7 +39,7 @@ struct SearchEntry<'a> {
     /// page
     u: &'a str,
     /// step label
-    s: String,
+    s: &'a str,
     /// network name
     n: &'a str,
     /// body text
@@ -49,27 +49,85 @@ struct SearchEntry<'a> {
 /// `search-index.js`: titles and bodies' plain text, as a script so that search
 /// works from file:// (no fetch).
 pub fn search_index(ctx: &Ctx, texts: &[String]) -> OutFile {
+    use rayon::prelude::*;
     let pb = ctx.pb;
     let entries: Vec<SearchEntry> = (0..pb.elements.len())
+        .into_par_iter()
         .filter(|&i| ctx.included[i])
         .map(|i| {
-            let e = &pb.elements[i];
+            let r = &ctx.refs[i];
             SearchEntry {
-                t: &e.title,
+                t: &r.title,
                 u: &pb.urls[i],
-                s: ctx.t(&format!("step_{}", e.step.name())),
-                n: e.network
-                    .as_deref()
-                    .and_then(|n| pb.config.network(n))
-                    .map_or("", |n| n.name.as_str()),
-                b: texts[i].split_whitespace().collect::<Vec<_>>().join(" "),
+                s: &r.step_label,
+                n: r.network_name.as_deref().unwrap_or(""),
+                b: squash_whitespace(&texts[i]),
             }
         })
         .collect();
-    let index = serde_json::to_string(&entries)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
-    OutFile::new("search-index.js", format!("window.MOSTBOOK_SEARCH = {index};\n"))
+    let mut out = b"window.MOSTBOOK_SEARCH = ".to_vec();
+    let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    if entries.serialize(&mut json).is_err() {
+        out.truncate("window.MOSTBOOK_SEARCH = ".len());
+    }
+    out.extend_from_slice(b";\n");
+    OutFile::new("search-index.js", out)
+}
+
+/// JSON that can sit in a `<script>`: `<` written `\u003c` inside strings
+/// (the only place it can appear), so no `</script>` closes the element early.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut parts = fragment.split('<');
+        if let Some(first) = parts.next() {
+            w.write_all(first.as_bytes())?;
+        }
+        for part in parts {
+            w.write_all(b"\\u003c")?;
+            w.write_all(part.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// The words of `s` separated by single spaces: `s.split_whitespace()` joined
+/// with `" "`, without the intermediate list (bodies are most of the index).
+fn squash_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word: Option<usize> = None;
+    let push = |out: &mut String, w: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // `char::is_whitespace`: for ASCII, space, \t, \n, vertical tab, form feed, \r.
+        let (space, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word) {
+            (true, Some(start)) => {
+                push(&mut out, &s[start..i]);
+                word = None;
+            }
+            (false, None) => word = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word {
+        push(&mut out, &s[start..]);
+    }
+    out
 }
 
 /// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`.
@@ -154,4 +212,38 @@ fn sitemap(ctx: &Ctx, base: &str, published: &[usize]) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn squashes_whitespace_like_split_whitespace() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "  a  b\t\tc\n\r\nd ",
+            "x\u{b}y\u{c}z",
+            "un\u{a0}deux\u{2003}trois\u{3000}quatre\u{85}cinq",
+            "é à\u{2028}ü",
+            "\u{200b}zero-width is not space\u{200b}",
+        ] {
+            assert_eq!(
+                squash_whitespace(s),
+                s.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn script_safe_json_escapes_less_than_in_strings() {
+        let mut out = Vec::new();
+        let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+        ["</script>", "a\\<b", "\"<<\""].serialize(&mut json).unwrap();
+        let plain = serde_json::to_string(&["</script>", "a\\<b", "\"<<\""]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), plain.replace('<', "\\u003c"));
+    }
 }

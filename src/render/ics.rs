@@ -52,9 +52,19 @@ pub fn calendar_ics(pb: &Playbook, include: &dyn Fn(usize) -> bool, today: Date)
             .unwrap_or(today);
         vtimezone(&mut ics, &tz, tz_name, first, last);
     }
-    let dtstamp = format!("{}T000000Z", ymd(today));
+    let shared = Shared {
+        tz: &tz,
+        tz_name,
+        utc,
+        dtstamp: format!("{}T000000Z", ymd(today)),
+        host: pb
+            .config
+            .base_url
+            .as_deref()
+            .map_or_else(|| "mostbook".to_owned(), uid_host),
+    };
     for ev in &events {
-        event(&mut ics, pb, ev, &tz, tz_name, utc, &dtstamp);
+        event(&mut ics, pb, ev, &shared);
     }
     ics.line("END:VCALENDAR");
     ics.out
@@ -163,7 +173,24 @@ fn first_date(s: &Schedule, today: Date) -> Option<Date> {
     }
 }
 
-fn event(ics: &mut Ics, pb: &Playbook, ev: &Event, tz: &TimeZone, tz_name: &str, utc: bool, dtstamp: &str) {
+/// What every event of the calendar shares.
+struct Shared<'a> {
+    tz: &'a TimeZone,
+    tz_name: &'a str,
+    utc: bool,
+    dtstamp: String,
+    /// The host part of the `UID`s.
+    host: String,
+}
+
+fn event(ics: &mut Ics, pb: &Playbook, ev: &Event, shared: &Shared) {
+    let Shared {
+        tz,
+        tz_name,
+        utc,
+        ref dtstamp,
+        ref host,
+    } = *shared;
     let e = &pb.elements[ev.element];
     let s = ev.schedule;
     let lang = pb.config.language;
@@ -178,7 +205,6 @@ fn event(ics: &mut Ics, pb: &Playbook, ev: &Event, tz: &TimeZone, tz_name: &str,
     let when = ev
         .time
         .map_or_else(|| "allday".to_owned(), |t| format!("{:02}{:02}", t.hour(), t.minute()));
-    let host = base.map_or_else(|| "mostbook".to_owned(), uid_host);
     ics.prop("UID", &text(&format!("{}-{when}@{host}", ev.key)));
     ics.prop("DTSTAMP", dtstamp);
     match ev.time {
@@ -556,11 +582,19 @@ fn format_name(f: &str, lang: Language) -> &str {
 #[derive(Default)]
 struct Ics {
     out: String,
+    /// Reused for each property's unfolded line.
+    scratch: String,
 }
 
 impl Ics {
     fn prop(&mut self, name: &str, value: &str) {
-        self.line(&format!("{name}:{value}"));
+        let mut line = std::mem::take(&mut self.scratch);
+        line.clear();
+        line.push_str(name);
+        line.push(':');
+        line.push_str(value);
+        self.line(&line);
+        self.scratch = line;
     }
 
     fn line(&mut self, line: &str) {

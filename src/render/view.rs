@@ -21,6 +21,15 @@ pub struct ElementRef {
     pub draft: bool,
     pub status: Option<&'static str>,
     pub status_label: Option<String>,
+    /// The fields above as a Tera value, built once per build. Pages that list
+    /// many elements hand templates clones of it (an `Arc` bump) instead of
+    /// serialising the reference again for every list, tree and cell.
+    #[serde(skip)]
+    pub value: tera::Value,
+    /// For an element nothing serves (most are tactics): its node in any MOST
+    /// tree, `value` with empty `children`, shared by the trees of all pages.
+    #[serde(skip)]
+    pub leaf: Option<tera::Value>,
 }
 
 impl Ctx<'_> {
@@ -39,7 +48,7 @@ impl Ctx<'_> {
     pub(super) fn make_ref(&self, i: usize) -> ElementRef {
         let e = &self.pb.elements[i];
         let st = self.status(i);
-        ElementRef {
+        let mut r = ElementRef {
             id: e.id.clone(),
             title: e.title.clone(),
             step: e.step,
@@ -55,7 +64,31 @@ impl Ctx<'_> {
             draft: e.draft,
             status: st.map(Status::key),
             status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
+            value: tera::Value::none(),
+            leaf: None,
+        };
+        r.value = tera::Value::from_serializable(&r);
+        if self.pb.served_by[i].is_empty() {
+            r.leaf = Some(with_fields(
+                &r.value,
+                [("children", tera::Value::from(Vec::<tera::Value>::new()))],
+            ));
         }
+        r
+    }
+
+    /// Element `i`'s reference as a Tera value (shared, cheap to clone).
+    pub fn ref_value(&self, i: usize) -> tera::Value {
+        self.refs[i].value.clone()
+    }
+
+    /// The published elements of `list`, as Tera values.
+    pub fn ref_values(&self, list: &[usize]) -> Vec<tera::Value> {
+        list.iter()
+            .copied()
+            .filter(|&j| self.included[j])
+            .map(|j| self.ref_value(j))
+            .collect()
     }
 
     pub fn refs(&self, list: &[usize]) -> Vec<ElementRef> {
@@ -72,6 +105,39 @@ impl Ctx<'_> {
 
     pub fn date(&self, d: jiff::civil::Date) -> String {
         super::schedule::format_date(d, self.pb.config.language)
+    }
+}
+
+/// A reference's fields and `extra` ones in a single Tera map: what
+/// `#[serde(flatten)]` gives, without serialising the reference again (a
+/// flattened struct goes through a serde map, allocating every key).
+pub fn with_fields<const N: usize>(el: &tera::Value, extra: [(&'static str, tera::Value); N]) -> tera::Value {
+    tera::Value::from_serializable(&Flat { el, extra: &extra })
+}
+
+/// Serialised as one struct (one map, static keys), its values passed through
+/// as they are: Tera clones a `Value` met during serialisation instead of
+/// rebuilding it.
+struct Flat<'a, const N: usize> {
+    el: &'a tera::Value,
+    extra: &'a [(&'static str, tera::Value); N],
+}
+
+impl<const N: usize> Serialize for Flat<'_, N> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = self.el.as_map();
+        let mut st = serializer.serialize_struct("ElementRef", fields.map_or(0, |m| m.len()) + N)?;
+        // The reference's map comes from a struct: its keys are static strings.
+        for (k, v) in fields.into_iter().flatten() {
+            if let tera::value::Key::Str(k) = k {
+                st.serialize_field(k, v)?;
+            }
+        }
+        for (k, v) in self.extra {
+            st.serialize_field(k, v)?;
+        }
+        st.end()
     }
 }
 

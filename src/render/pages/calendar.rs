@@ -1,7 +1,7 @@
 //! `calendar.html` (the publishing week, days × hours, per network) and `calendar.ics`.
 
 use crate::render::schedule::{format_time, monthly, week_slots};
-use crate::render::view::ElementRef;
+use crate::render::view::with_fields;
 use crate::render::{Ctx, OutFile, RenderError};
 use serde::Serialize;
 
@@ -9,23 +9,17 @@ use serde::Serialize;
 pub struct Row {
     /// `None`: tactics without a time.
     pub time: Option<String>,
-    /// Seven cells, Monday first.
-    pub cells: Vec<Vec<ElementRef>>,
+    /// Seven cells, Monday first, each a list of references.
+    pub cells: Vec<Vec<tera::Value>>,
 }
 
 #[derive(Serialize)]
 pub struct Week {
     pub days: Vec<String>,
     pub rows: Vec<Row>,
-    pub monthly: Vec<Monthly>,
+    /// References with their `schedule` in words.
+    pub monthly: Vec<tera::Value>,
     pub empty: bool,
-}
-
-#[derive(Serialize)]
-pub struct Monthly {
-    #[serde(flatten)]
-    pub el: ElementRef,
-    pub schedule: String,
 }
 
 /// The week of the tactics `keep` chooses.
@@ -33,41 +27,38 @@ pub fn week(ctx: &Ctx, keep: &dyn Fn(usize) -> bool) -> Week {
     let include = |i: usize| ctx.included[i] && keep(i);
     let lang = ctx.pb.config.language;
     let slots = week_slots(ctx.pb, &include);
-    let mut rows: Vec<Row> = Vec::new();
+    // Each row with the time of its first slot, which places it. Slots whose
+    // times read the same (seconds are not shown) share a row.
+    let mut rows: Vec<(Option<jiff::civil::Time>, Row)> = Vec::new();
+    let mut row_of: std::collections::HashMap<Option<jiff::civil::Time>, usize> = Default::default();
     for s in &slots {
-        let time = s.time.map(|t| format_time(t, lang));
-        let row = match rows.iter_mut().position(|r| r.time == time) {
-            Some(k) => &mut rows[k],
-            None => {
-                rows.push(Row {
-                    time: time.clone(),
-                    cells: vec![Vec::new(); 7],
-                });
-                rows.last_mut().expect("just pushed")
-            }
-        };
-        row.cells[usize::from(s.day.min(6))].push(ctx.element_ref(s.element));
+        let k = *row_of.entry(s.time).or_insert_with(|| {
+            let time = s.time.map(|t| format_time(t, lang));
+            rows.iter().position(|(_, r)| r.time == time).unwrap_or_else(|| {
+                rows.push((
+                    s.time,
+                    Row {
+                        time,
+                        cells: vec![Vec::new(); 7],
+                    },
+                ));
+                rows.len() - 1
+            })
+        });
+        rows[k].1.cells[usize::from(s.day.min(6))].push(ctx.ref_value(s.element));
     }
     // Timed rows in time order, the untimed row last.
-    let order = |r: &Row| {
-        (
-            r.time.is_none(),
-            slots
-                .iter()
-                .find(|s| s.time.map(|t| format_time(t, lang)) == r.time)
-                .and_then(|s| s.time),
-        )
-    };
-    rows.sort_by_key(order);
-    let monthly: Vec<Monthly> = monthly(ctx.pb, &include)
+    rows.sort_by_key(|(t, _)| (t.is_none(), *t));
+    let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
+    let monthly: Vec<tera::Value> = monthly(ctx.pb, &include)
         .into_iter()
-        .map(|i| Monthly {
-            el: ctx.element_ref(i),
-            schedule: ctx.pb.elements[i]
+        .map(|i| {
+            let schedule = ctx.pb.elements[i]
                 .tactic()
                 .and_then(|t| t.schedule.as_ref())
                 .map(|s| crate::render::schedule::describe(s, lang))
-                .unwrap_or_default(),
+                .unwrap_or_default();
+            with_fields(&ctx.refs[i].value, [("schedule", tera::Value::from(schedule))])
         })
         .collect();
     Week {

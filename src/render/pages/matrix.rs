@@ -2,67 +2,59 @@
 //! and which objectives have nothing carrying them out.
 
 use crate::model::Step;
-use crate::render::view::ElementRef;
+use crate::render::view::with_fields;
 use crate::render::{Ctx, OutFile, RenderError};
 use serde::Serialize;
-
-#[derive(Serialize)]
-struct StrategyRow {
-    #[serde(flatten)]
-    el: ElementRef,
-    tactics: Vec<ElementRef>,
-}
-
-#[derive(Serialize)]
-struct ObjectiveRow {
-    #[serde(flatten)]
-    el: ElementRef,
-    missions: Vec<ElementRef>,
-    strategies: Vec<StrategyRow>,
-    /// At least one strategy with at least one tactic.
-    carried: bool,
-}
 
 #[derive(Serialize)]
 struct Group {
     network: Option<String>,
     name: String,
-    objectives: Vec<ObjectiveRow>,
+    /// Each a reference with `missions`, `strategies` (references with their
+    /// `tactics`) and `carried` (at least one strategy with at least one tactic).
+    objectives: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
 struct Data {
     groups: Vec<Group>,
-    uncarried: Vec<ElementRef>,
+    uncarried: Vec<tera::Value>,
 }
 
 pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
     let pb = ctx.pb;
-    let row = |i: usize| {
-        let strategies: Vec<StrategyRow> = pb.served_by[i]
+    let mut uncarried = Vec::new();
+    let mut row = |i: usize| {
+        let mut carried = false;
+        let strategies: Vec<tera::Value> = pb.served_by[i]
             .iter()
             .copied()
             .filter(|&s| ctx.included[s] && pb.elements[s].step == Step::Strategy)
-            .map(|s| StrategyRow {
-                el: ctx.element_ref(s),
-                tactics: ctx.refs(&pb.served_by[s]),
+            .map(|s| {
+                let tactics = ctx.ref_values(&pb.served_by[s]);
+                carried |= !tactics.is_empty();
+                with_fields(&ctx.refs[s].value, [("tactics", tera::Value::from(tactics))])
             })
             .collect();
-        let carried = strategies.iter().any(|s| !s.tactics.is_empty());
-        ObjectiveRow {
-            el: ctx.element_ref(i),
-            missions: ctx.refs(&pb.serves[i]),
-            strategies,
-            carried,
+        if !carried {
+            uncarried.push(ctx.ref_value(i));
         }
+        with_fields(
+            &ctx.refs[i].value,
+            [
+                ("missions", tera::Value::from(ctx.ref_values(&pb.serves[i]))),
+                ("strategies", tera::Value::from(strategies)),
+                ("carried", tera::Value::from(carried)),
+            ],
+        )
     };
     let mut groups = Vec::new();
     let nets = std::iter::once(None).chain(pb.config.networks.iter().map(|n| Some(n.id.as_str())));
     for net in nets {
-        let objectives: Vec<ObjectiveRow> = pb
+        let objectives: Vec<tera::Value> = pb
             .by_step(Step::Objective)
             .filter(|&i| ctx.included[i] && pb.elements[i].network.as_deref() == net)
-            .map(row)
+            .map(&mut row)
             .collect();
         if objectives.is_empty() {
             continue;
@@ -76,12 +68,6 @@ pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
             objectives,
         });
     }
-    let uncarried = groups
-        .iter()
-        .flat_map(|g| g.objectives.iter())
-        .filter(|o| !o.carried)
-        .map(|o| o.el.clone())
-        .collect();
     ctx.page(
         "matrix.html",
         "matrix.html",

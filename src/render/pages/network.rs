@@ -1,7 +1,7 @@
 //! `networks/ID.html`: one network's analysis (its missions), its tree and its week.
 
 use super::overview::{NetworkSummary, summary};
-use super::tree::{self, Node};
+use super::tree;
 use crate::markdown::slug::url_path;
 use crate::model::Step;
 use crate::render::body::Target;
@@ -18,7 +18,7 @@ struct Data {
     network: NetworkSummary,
     /// The network's missions in full: the analysis of step 1.
     analysis: Vec<ElementView>,
-    tree: Vec<Node>,
+    tree: Vec<tera::Value>,
     week: super::calendar::Week,
 }
 

@@ -1,19 +1,12 @@
 //! `index.html`: each network with its mission, counts and objective progress;
 //! the whole MOST tree; a health summary of the warnings.
 
-use super::tree::{self, Node};
+use super::tree;
 use crate::model::Step;
-use crate::render::view::{Card, ElementRef};
+use crate::render::view::with_fields;
 use crate::render::{Ctx, OutFile, RenderError};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Serialize)]
-pub struct ObjectiveRow {
-    #[serde(flatten)]
-    pub el: ElementRef,
-    pub card: Card,
-}
 
 #[derive(Serialize, Default)]
 pub struct Counts {
@@ -29,9 +22,11 @@ pub struct NetworkSummary {
     pub name: String,
     pub url: Option<String>,
     pub page: String,
-    pub missions: Vec<ElementRef>,
+    /// References.
+    pub missions: Vec<tera::Value>,
     pub counts: Counts,
-    pub objectives: Vec<ObjectiveRow>,
+    /// References with their `card`.
+    pub objectives: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -56,7 +51,7 @@ struct Data {
     networks: Vec<NetworkSummary>,
     counts: Counts,
     statuses: BTreeMap<&'static str, usize>,
-    tree: Vec<Node>,
+    tree: Vec<tera::Value>,
     health: Vec<HealthRule>,
     warnings: usize,
     today: String,
@@ -97,13 +92,13 @@ pub fn summary(ctx: &Ctx, net: Option<&str>) -> NetworkSummary {
         name: network.map_or_else(|| ctx.t("all_networks"), |n| n.name.clone()),
         url: network.and_then(|n| n.url.clone()),
         page: net.map(super::network::path).unwrap_or_default(),
-        missions: ctx.refs(&pick(Step::Mission)),
+        missions: ctx.ref_values(&pick(Step::Mission)),
         counts: counts(ctx, &on),
         objectives: pick(Step::Objective)
             .into_iter()
-            .map(|i| ObjectiveRow {
-                el: ctx.element_ref(i),
-                card: ctx.card(&pb.elements[i]),
+            .map(|i| {
+                let card = tera::Value::from_serializable(&ctx.card(&pb.elements[i]));
+                with_fields(&ctx.refs[i].value, [("card", card)])
             })
             .collect(),
     }
