@@ -2,7 +2,7 @@
 
 use crate::render::body::Target;
 use crate::render::memo::{Digest, Html, Key};
-use crate::render::view::{Card, ElementRef};
+use crate::render::view::Card;
 use crate::render::{Ctx, OutFile, RenderError, root_of};
 use serde::Serialize;
 
@@ -20,22 +20,51 @@ pub struct Warning {
     pub line: u32,
 }
 
-#[derive(Serialize)]
+/// What `element.html` gets as `element`: the reference's fields, then the page's.
+/// References are the build's shared Tera values ([`crate::render::view::ElementRef::value`]):
+/// handing them over costs a clone of a pointer, not a new map.
 pub struct ElementView {
-    #[serde(flatten)]
-    pub r: ElementRef,
+    /// The element's reference, as a Tera map (its fields come first, at the top level).
+    pub r: tera::Value,
     pub owner: Option<String>,
     pub tags: Vec<String>,
     pub file: String,
     pub body_html: Html,
     pub toc: Vec<Heading>,
     pub card: Card,
-    pub chains: Vec<Vec<ElementRef>>,
-    pub serves: Vec<ElementRef>,
-    pub served_by: Vec<ElementRef>,
-    pub backlinks: Vec<ElementRef>,
+    pub chains: Vec<Vec<tera::Value>>,
+    pub serves: Vec<tera::Value>,
+    pub served_by: Vec<tera::Value>,
+    pub backlinks: Vec<tera::Value>,
     pub warnings: Vec<Warning>,
     pub extra: serde_json::Value,
+}
+
+impl Serialize for ElementView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = self.r.as_map();
+        let mut st = serializer.serialize_struct("ElementView", fields.map_or(0, |m| m.len()) + 12)?;
+        // The reference's map comes from a struct: its keys are static strings.
+        for (k, v) in fields.into_iter().flatten() {
+            if let tera::value::Key::Str(k) = k {
+                st.serialize_field(k, v)?;
+            }
+        }
+        st.serialize_field("owner", &self.owner)?;
+        st.serialize_field("tags", &self.tags)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("body_html", &self.body_html)?;
+        st.serialize_field("toc", &self.toc)?;
+        st.serialize_field("card", &self.card)?;
+        st.serialize_field("chains", &self.chains)?;
+        st.serialize_field("serves", &self.serves)?;
+        st.serialize_field("served_by", &self.served_by)?;
+        st.serialize_field("backlinks", &self.backlinks)?;
+        st.serialize_field("warnings", &self.warnings)?;
+        st.serialize_field("extra", &self.extra)?;
+        st.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -55,7 +84,7 @@ fn view_with(ctx: &Ctx, i: usize, body_html: Html) -> ElementView {
     let pb = ctx.pb;
     let e = &pb.elements[i];
     ElementView {
-        r: ctx.element_ref(i),
+        r: ctx.ref_value(i),
         owner: e.owner.clone(),
         tags: e.tags.clone(),
         file: e.file.clone(),
@@ -70,10 +99,14 @@ fn view_with(ctx: &Ctx, i: usize, body_html: Html) -> ElementView {
             })
             .collect(),
         card: ctx.card(e),
-        chains: ctx.chains(i, CHAINS),
-        serves: ctx.refs(&pb.serves[i]),
-        served_by: ctx.refs(&pb.served_by[i]),
-        backlinks: ctx.refs(&pb.backlinks[i]),
+        chains: ctx
+            .chain_paths(i, CHAINS)
+            .iter()
+            .map(|p| p.iter().map(|&j| ctx.ref_value(j)).collect())
+            .collect(),
+        serves: ctx.ref_values(&pb.serves[i]),
+        served_by: ctx.ref_values(&pb.served_by[i]),
+        backlinks: ctx.ref_values(&pb.backlinks[i]),
         warnings: warnings(ctx, i),
         extra: e.extra.clone(),
     }

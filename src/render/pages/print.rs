@@ -11,22 +11,41 @@
 use crate::model::Step;
 use crate::render::body::{Target, print_anchor};
 use crate::render::memo::{Digest, Fragment, Html, Key};
-use crate::render::view::{Card, ElementRef};
+use crate::render::view::Card;
 use crate::render::{Ctx, OutFile, RenderError};
 use rayon::prelude::*;
 use serde::Serialize;
 
 /// One element in the printed playbook: what a reader of paper needs.
-#[derive(Serialize)]
 struct Item {
     anchor: String,
-    #[serde(flatten)]
-    r: ElementRef,
+    /// The reference's fields, as the build's shared Tera map.
+    r: tera::Value,
     owner: Option<String>,
     tags: Vec<String>,
     card: Card,
-    serves: Vec<ElementRef>,
+    serves: Vec<tera::Value>,
     body_html: Html,
+}
+
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = self.r.as_map();
+        let mut st = serializer.serialize_struct("Item", fields.map_or(0, |m| m.len()) + 6)?;
+        st.serialize_field("anchor", &self.anchor)?;
+        for (k, v) in fields.into_iter().flatten() {
+            if let tera::value::Key::Str(k) = k {
+                st.serialize_field(k, v)?;
+            }
+        }
+        st.serialize_field("owner", &self.owner)?;
+        st.serialize_field("tags", &self.tags)?;
+        st.serialize_field("card", &self.card)?;
+        st.serialize_field("serves", &self.serves)?;
+        st.serialize_field("body_html", &self.body_html)?;
+        st.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -102,11 +121,11 @@ fn item(ctx: &Ctx, i: usize, body_html: Html) -> Item {
     let e = &pb.elements[i];
     Item {
         anchor: print_anchor(&pb.urls[i]),
-        r: ctx.element_ref(i),
+        r: ctx.ref_value(i),
         owner: e.owner.clone(),
         tags: e.tags.clone(),
         card: ctx.card(e),
-        serves: ctx.refs(&pb.serves[i]),
+        serves: ctx.ref_values(&pb.serves[i]),
         body_html,
     }
 }
