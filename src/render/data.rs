@@ -51,26 +51,61 @@ struct SearchEntry<'a> {
 pub fn search_index(ctx: &Ctx, texts: &[String]) -> OutFile {
     use rayon::prelude::*;
     let pb = ctx.pb;
-    let entries: Vec<SearchEntry> = (0..pb.elements.len())
+    // Each entry as JSON on its own (in a session, reused while its fields are
+    // the same), then joined: the bytes `serde_json` writes for the whole list.
+    let entries: Vec<std::sync::Arc<[u8]>> = (0..pb.elements.len())
         .into_par_iter()
         .filter(|&i| ctx.included[i])
         .map(|i| {
             let r = &ctx.refs[i];
-            SearchEntry {
-                t: &r.title,
-                u: &pb.urls[i],
-                s: &r.step_label,
-                n: r.network_name.as_deref().unwrap_or(""),
-                b: squash_whitespace(&texts[i]),
+            let (t, u, s, n) = (
+                &r.title,
+                &pb.urls[i],
+                &r.step_label,
+                r.network_name.as_deref().unwrap_or(""),
+            );
+            let make = || -> Result<std::sync::Arc<[u8]>, std::convert::Infallible> {
+                let entry = SearchEntry {
+                    t,
+                    u,
+                    s,
+                    n,
+                    b: squash_whitespace(&texts[i]),
+                };
+                let mut out = Vec::new();
+                let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+                // Strings and a struct: writing into memory cannot fail.
+                let _ = entry.serialize(&mut json);
+                Ok(std::sync::Arc::from(out))
+            };
+            match ctx.memo() {
+                Some(m) => {
+                    let mut d = crate::render::memo::Digest::new();
+                    for f in [t.as_str(), u.as_str(), s.as_str(), n, texts[i].as_str()] {
+                        d.field(f.as_bytes());
+                    }
+                    let name = format!("search#{u}");
+                    match m.page(&name, d.finish(), make) {
+                        Ok(b) => b,
+                        Err(never) => match never {},
+                    }
+                }
+                None => match make() {
+                    Ok(b) => b,
+                    Err(never) => match never {},
+                },
             }
         })
         .collect();
-    let mut out = b"window.MOSTBOOK_SEARCH = ".to_vec();
-    let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
-    if entries.serialize(&mut json).is_err() {
-        out.truncate("window.MOSTBOOK_SEARCH = ".len());
+    let mut out = Vec::with_capacity(32 + entries.iter().map(|e| e.len() + 1).sum::<usize>());
+    out.extend_from_slice(b"window.MOSTBOOK_SEARCH = [");
+    for (k, e) in entries.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(e);
     }
-    out.extend_from_slice(b";\n");
+    out.extend_from_slice(b"];\n");
     OutFile::new("search-index.js", out)
 }
 

@@ -157,7 +157,14 @@ pub struct Memo {
     bodies: Store<Arc<crate::render::body::Body>>,
     /// How many pages and bodies this build took from the previous one.
     hits: std::sync::atomic::AtomicUsize,
+    /// The pages made from the plan's structure ([`crate::render`]'s
+    /// `structure_key`): last build's, and this build's once rendered.
+    structure: Option<(Key, Arc<StructureFiles>)>,
+    structure_new: Mutex<Option<(Key, Arc<StructureFiles>)>>,
 }
+
+/// Files by path.
+pub type StructureFiles = Vec<(String, Arc<[u8]>)>;
 
 impl Memo {
     /// Starts a build whose pages all depend on `global`: when it changed
@@ -166,8 +173,10 @@ impl Memo {
         if global != self.global {
             self.pages.clear();
             self.bodies.clear();
+            self.structure = None;
             self.global = global;
         }
+        *self.structure_new.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
         // Entries of a build that failed half-way are not trusted.
         self.pages.new.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
         self.bodies.new.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
@@ -178,6 +187,30 @@ impl Memo {
     pub fn finish(&mut self) {
         self.pages.finish();
         self.bodies.finish();
+        self.structure = self.structure_new.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    /// Last build's structural pages, if they were made from `key`.
+    pub fn structure_files(&self, key: Key) -> Option<Arc<StructureFiles>> {
+        let files = self
+            .structure
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, f)| f.clone());
+        if let Some(f) = &files {
+            self.hits.fetch_add(f.len(), std::sync::atomic::Ordering::Relaxed);
+            if let Ok(mut new) = self.structure_new.lock() {
+                *new = Some((key, f.clone()));
+            }
+        }
+        files
+    }
+
+    /// This build's structural pages, made from `key`.
+    pub fn keep_structure_files(&self, key: Key, files: StructureFiles) {
+        if let Ok(mut new) = self.structure_new.lock() {
+            *new = Some((key, Arc::new(files)));
+        }
     }
 
     pub fn global(&self) -> Key {

@@ -341,15 +341,50 @@ pub fn render_with(
 
     // Element pages (most of the work) and the other pages, all in parallel,
     // written as they come. The pages' plain text then feeds the search index.
-    let jobs: Vec<Job> = vec![
+    // In a session, the pages made from the plan's structure alone are taken
+    // whole from the previous build when the structure did not change (see [`structure_key`]).
+    let kept = std::sync::Mutex::new(Vec::new());
+    let structure = ctx.memo.map(|m| (m, structure_key(&ctx, m.global())));
+    let reused = structure.and_then(|(m, k)| m.structure_files(k));
+    let mut jobs: Vec<Job> = vec![Box::new(|| {
+        crate::timings::time("print", || Ok(vec![pages::print::render(&ctx)?]))
+    })];
+    let structural: Vec<Job> = vec![
         Box::new(|| crate::timings::time("overview", || Ok(vec![pages::overview::render(&ctx)?]))),
         Box::new(|| crate::timings::time("network pages", || pages::network::render_all(&ctx))),
         Box::new(|| crate::timings::time("matrix", || Ok(vec![pages::matrix::render(&ctx)?]))),
         Box::new(|| crate::timings::time("calendar", || pages::calendar::render(&ctx))),
-        Box::new(|| crate::timings::time("print", || Ok(vec![pages::print::render(&ctx)?]))),
         Box::new(|| Ok(vec![pages::not_found::render(&ctx)?])),
         Box::new(|| crate::timings::time("data files", || Ok(data::files(&ctx)))),
     ];
+    match &reused {
+        Some(files) => {
+            drop(structural);
+            jobs.push(Box::new(|| {
+                Ok(files
+                    .iter()
+                    .map(|(path, bytes)| OutFile::new(path.clone(), bytes.to_vec()))
+                    .collect())
+            }));
+        }
+        None => {
+            for job in structural {
+                let kept = &kept;
+                let keep = structure.is_some();
+                jobs.push(Box::new(move || {
+                    let files = job()?;
+                    if keep && let Ok(mut k) = kept.lock() {
+                        k.extend(
+                            files
+                                .iter()
+                                .map(|f| (f.path.clone(), std::sync::Arc::from(&f.bytes[..]))),
+                        );
+                    }
+                    Ok(files)
+                }));
+            }
+        }
+    }
     let (texts, others) = crate::timings::time("pages", || {
         rayon::join(
             || {
@@ -374,6 +409,10 @@ pub fn render_with(
         )
     });
     others?;
+    if let (Some((m, key)), None) = (structure, &reused) {
+        let files = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
+        m.keep_structure_files(key, files);
+    }
     let texts = texts?;
     crate::timings::time("search index", || ctx.put(&data::search_index(&ctx, &texts)))?;
     for (path, bytes) in &theme.assets {
@@ -398,6 +437,58 @@ pub fn render_with(
         m.finish();
     }
     Ok(site)
+}
+
+/// In a session, a digest of everything the overview, the network pages, the
+/// matrix, the calendar (page and `.ics`), `404.html` and the data files
+/// (`playbook.json`, `graph.svg`, `sitemap.xml`) are made from: every element
+/// but its body (its front-matter, page, publication, resolved links and
+/// neighbours), the diagnostics, and the bodies of the missions (the network
+/// pages show them). An edit of a body leaves it unchanged, so those pages are
+/// reused whole. The search index and `print.html` are made apart.
+fn structure_key(ctx: &Ctx, global: memo::Key) -> memo::Key {
+    let pb = ctx.pb;
+    let per_element: Vec<memo::Key> = (0..pb.elements.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &pb.elements[i];
+            let mut d = memo::Digest::new();
+            let _ = serde_json::to_writer(&mut d, e);
+            d.field(pb.urls[i].as_bytes())
+                .field(&[u8::from(ctx.included[i])])
+                .field(&ctx.ref_keys[i].to_le_bytes());
+            for list in [&pb.serves[i], &pb.served_by[i], &pb.backlinks[i]] {
+                for &j in list.iter() {
+                    d.field(&(j as u64).to_le_bytes());
+                }
+                d.field(b"|");
+            }
+            for l in &pb.links[i] {
+                d.field(l.dest.as_bytes())
+                    .field(l.fragment.as_deref().map_or(b"\xff".as_slice(), str::as_bytes))
+                    .field(&l.target.map_or(u64::MAX, |t| t as u64).to_le_bytes());
+            }
+            for h in &pb.scans[i].headings {
+                d.field(h.id.as_bytes()).field(h.text.as_bytes());
+            }
+            if e.step == crate::model::Step::Mission {
+                let root = root_of(&pages::network::path("x"));
+                let key = body::key(pb, i, body::Target::Page { root: &root }, &ctx.included);
+                d.field(&key.to_le_bytes());
+            }
+            d.finish()
+        })
+        .collect();
+    let mut d = memo::Digest::new();
+    d.field(&global.to_le_bytes());
+    let _ = serde_json::to_writer(&mut d, &pb.config);
+    for k in per_element {
+        d.field(&k.to_le_bytes());
+    }
+    for diag in &ctx.diags.list {
+        d.field(format!("{diag:?}").as_bytes());
+    }
+    d.finish()
 }
 
 /// A short Markdown text (the playbook's description) as HTML, raw HTML escaped.
