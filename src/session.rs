@@ -194,9 +194,17 @@ impl<'a> Recorder<'a> {
 
 impl Sink for Recorder<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let digest = xxhash_rust::xxh3::xxh3_128(bytes);
+        self.put_parts(path, &[bytes])
+    }
+
+    fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), WriteError> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for p in parts {
+            hasher.update(p);
+        }
+        let digest = hasher.digest128();
         if let Some(stage) = self.stage {
-            stage.put(path, bytes)?;
+            stage.put_parts(path, parts)?;
         }
         let unchanged = self.previous.is_none_or(|p| p.get(path) == Some(&digest));
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -205,7 +213,7 @@ impl Sink for Recorder<'_> {
         if unchanged {
             state.1.remove(path);
         } else {
-            state.1.insert(path.to_owned(), bytes.to_vec());
+            state.1.insert(path.to_owned(), parts.concat());
         }
         Ok(())
     }

@@ -46,11 +46,21 @@ impl OutFile {
 /// or memory ([`Memory`]). Called from many threads.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), crate::write::WriteError>;
+
+    /// A file given in parts, one after the other (the biggest files of a
+    /// site are joined from pieces: written as they are, never copied into one).
+    fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), crate::write::WriteError> {
+        self.put(path, &parts.concat())
+    }
 }
 
 impl Sink for crate::write::Stage {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), crate::write::WriteError> {
         crate::write::Stage::put(self, path, bytes)
+    }
+
+    fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), crate::write::WriteError> {
+        crate::write::Stage::put_parts(self, path, parts)
     }
 }
 
@@ -221,9 +231,18 @@ impl Ctx<'_> {
 
     /// Hands a file to the sink, counting it.
     pub fn put(&self, file: &OutFile) -> Result<(), RenderError> {
-        self.sink.put(&file.path, &file.bytes).map_err(RenderError::Write)?;
+        self.put_parts(&file.path, &[&file.bytes])
+    }
+
+    /// Hands a file given in parts to the sink, counting it.
+    pub fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), RenderError> {
+        match parts {
+            [one] => self.sink.put(path, one),
+            _ => self.sink.put_parts(path, parts),
+        }
+        .map_err(RenderError::Write)?;
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if file.path.ends_with(".html") {
+        if path.ends_with(".html") {
             self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(())
@@ -347,7 +366,8 @@ pub fn render_with(
     let structure = ctx.memo.map(|m| (m, structure_key(&ctx, m.global())));
     let reused = structure.and_then(|(m, k)| m.structure_files(k));
     let mut jobs: Vec<Job> = vec![Box::new(|| {
-        crate::timings::time("print", || Ok(vec![pages::print::render(&ctx)?]))
+        // print.html puts itself, in parts.
+        crate::timings::time("print", || pages::print::render(&ctx).map(|()| Vec::new()))
     })];
     let structural: Vec<Job> = vec![
         Box::new(|| crate::timings::time("overview", || Ok(vec![pages::overview::render(&ctx)?]))),
@@ -414,7 +434,7 @@ pub fn render_with(
         m.keep_structure_files(key, files);
     }
     let texts = texts?;
-    crate::timings::time("search index", || ctx.put(&data::search_index(&ctx, &texts)))?;
+    crate::timings::time("search index", || data::search_index(&ctx, &texts))?;
     for (path, bytes) in &theme.assets {
         ctx.put(&OutFile::new(path.clone(), bytes.to_vec()))?;
     }

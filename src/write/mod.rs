@@ -193,6 +193,11 @@ impl Stage {
     /// Writes one file of the site (a later file of the same path replaces it).
     /// Safe to call from many threads.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.put_parts(path, &[bytes])
+    }
+
+    /// Writes one file of the site given in parts, one after the other.
+    pub fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), WriteError> {
         let rel = safe_relative(path)
             .ok_or_else(|| WriteError::Refused(format!("refusing to write outside the output folder: `{path}`")))?;
         let full = self.dir.join(&rel);
@@ -208,7 +213,9 @@ impl Stage {
             }
         }
         let mut file = std::fs::File::create(&full).map_err(|e| WriteError::Io(full.clone(), e))?;
-        file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))?;
+        for bytes in parts {
+            file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))?;
+        }
         self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }

@@ -80,26 +80,26 @@ fn marker(n: usize) -> String {
     format!("<\u{1}mb-print-item:{n}\u{1}>")
 }
 
-/// The page with each marker replaced by its piece; `None` if the page has
+/// The page's parts, each marker replaced by its piece; `None` if the page has
 /// anything else than whole markers of known pieces (the template changed them).
-fn splice(page: &[u8], pieces: &[&[u8]]) -> Option<Vec<u8>> {
+fn splice<'a>(page: &'a [u8], pieces: &[&'a [u8]]) -> Option<Vec<&'a [u8]>> {
     const OPEN: &[u8] = "<\u{1}mb-print-item:".as_bytes();
     const CLOSE: &[u8] = "\u{1}>".as_bytes();
-    let mut out = Vec::with_capacity(page.len() + pieces.iter().map(|p| p.len()).sum::<usize>());
+    let mut out = Vec::with_capacity(2 * pieces.len() + 1);
     let mut rest = page;
     while let Some(at) = rest.iter().position(|&b| b == 1) {
         let start = at.checked_sub(1)?;
         if !rest[start..].starts_with(OPEN) {
             return None;
         }
-        out.extend_from_slice(&rest[..start]);
+        out.push(&rest[..start]);
         let after = &rest[start + OPEN.len()..];
         let end = after.windows(CLOSE.len()).position(|w| w == CLOSE)?;
         let n: usize = std::str::from_utf8(&after[..end]).ok()?.parse().ok()?;
-        out.extend_from_slice(pieces.get(n)?);
+        out.push(*pieces.get(n)?);
         rest = &after[end + CLOSE.len()..];
     }
-    out.extend_from_slice(rest);
+    out.push(rest);
     Some(out)
 }
 
@@ -184,7 +184,8 @@ fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
     })
 }
 
-pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
+/// Renders `print.html` and hands it to the sink (in parts: never joined in memory).
+pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
     let pb = ctx.pb;
     let sections = crate::timings::time("print data", || {
         Step::ALL
@@ -219,8 +220,8 @@ pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
         ctx.page("print.html", "print.html", "print", &pb.config.title, &data)
     })?;
     let html: Vec<&[u8]> = pieces.iter().map(|f| &f.html[..]).collect();
-    if let Some(bytes) = splice(&page.bytes, &html) {
-        return Ok(OutFile::new(page.path, bytes));
+    if let Some(parts) = splice(&page.bytes, &html) {
+        return ctx.put_parts(&page.path, &parts);
     }
     // The template did something else with the markers: the plain way.
     let mut pieces = pieces.into_iter();
@@ -230,7 +231,7 @@ pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
         }
     }
     let html = ctx.render_page("print.html", "print.html", "print", &pb.config.title, &data)?;
-    Ok(OutFile::new("print.html", html))
+    ctx.put(&OutFile::new("print.html", html))
 }
 
 #[cfg(test)]
@@ -240,8 +241,9 @@ mod tests {
     #[test]
     fn markers_are_replaced_by_their_pieces_in_any_order() {
         let page = format!("<p>{}</p>{}{}", marker(1), marker(0), marker(1));
-        assert_eq!(splice(page.as_bytes(), &[b"A", b"B"]).unwrap(), b"<p>B</p>AB");
-        assert_eq!(splice(b"no markers", &[]).unwrap(), b"no markers");
+        let joined = |p: Option<Vec<&[u8]>>| p.unwrap().concat();
+        assert_eq!(joined(splice(page.as_bytes(), &[b"A", b"B"])), b"<p>B</p>AB");
+        assert_eq!(joined(splice(b"no markers", &[])), b"no markers");
     }
 
     #[test]
