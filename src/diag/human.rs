@@ -5,15 +5,29 @@ use crate::position::LineIndex;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::collections::HashMap;
 
+/// At most this many diagnostics of one rule in one file are shown in full;
+/// the others are counted in one note (`--format json` lists them all). A
+/// generated or pasted file can break thousands of links at once: past a
+/// screenful, more of the same helps nobody and costs minutes to print.
+pub const SHOWN_PER_RULE_AND_FILE: usize = 50;
+
 /// Renders every diagnostic like rustc. `sources` maps a file (as in
 /// [`Diagnostic::file`]) to its text; `color` asks for ANSI styles.
 pub fn render_human(ds: &Diagnostics, sources: &HashMap<String, String>, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut hidden: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
     // Built once per file and per line shown: many diagnostics on one long line stay cheap.
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     let mut lines: HashMap<(&str, usize), (&str, Vec<usize>)> = HashMap::new();
     for d in &ds.list {
+        let n = seen.entry((d.file.as_str(), d.rule.name())).or_insert(0);
+        *n += 1;
+        if *n > SHOWN_PER_RULE_AND_FILE {
+            *hidden.entry((d.file.as_str(), d.rule.name())).or_insert(0) += 1;
+            continue;
+        }
         let line_no = d.pos.line.max(1) as usize;
         let (text, bytes) = match sources.get(&d.file) {
             Some(src) => {
@@ -29,6 +43,12 @@ pub fn render_human(ds: &Diagnostics, sources: &HashMap<String, String>, color: 
         };
         out.push_str(&render_one(&renderer, color, d, text, bytes));
         out.push_str("\n\n");
+    }
+    for ((file, rule), n) in hidden {
+        let note = if color { "\x1b[1mnote\x1b[0m" } else { "note" };
+        out.push_str(&format!(
+            "{note}: {n} more `{rule}` in {file} not shown (the first {SHOWN_PER_RULE_AND_FILE} are above; `mostbook check --format json` lists them all)\n\n"
+        ));
     }
     out
 }
@@ -126,6 +146,34 @@ mod tests {
         assert!(out.contains("4 | serves: coulises"), "{out}");
         assert!(out.contains("^^^^^^^^"), "{out}");
         assert!(out.contains("= help: did you mean `coulisses`?"), "{out}");
+    }
+
+    #[test]
+    fn many_diagnostics_of_one_rule_in_one_file_are_counted_past_the_first_ones() {
+        let mut ds = Diagnostics::default();
+        for k in 0..SHOWN_PER_RULE_AND_FILE + 7 {
+            ds.push(Diagnostic::new(
+                Rule::BrokenLink,
+                "a.md",
+                Pos::new(1, 1),
+                format!("broken {k}"),
+            ));
+        }
+        ds.push(Diagnostic::new(Rule::BrokenAnchor, "a.md", Pos::new(1, 1), "anchor"));
+        ds.push(Diagnostic::new(Rule::BrokenLink, "b.md", Pos::new(1, 1), "other file"));
+        let out = render_human(&ds, &HashMap::new(), false);
+        assert_eq!(out.matches("error[broken-link]").count(), SHOWN_PER_RULE_AND_FILE + 1);
+        assert!(
+            out.contains(&format!("broken {}", SHOWN_PER_RULE_AND_FILE - 1)),
+            "{out}"
+        );
+        assert!(!out.contains(&format!("broken {}", SHOWN_PER_RULE_AND_FILE)), "{out}");
+        assert!(
+            out.contains("warning[broken-anchor]") && out.contains("other file"),
+            "{out}"
+        );
+        assert!(out.contains("note: 7 more `broken-link` in a.md not shown"), "{out}");
+        assert_eq!(out.matches("note:").count(), 1, "{out}");
     }
 
     #[test]
