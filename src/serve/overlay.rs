@@ -41,24 +41,26 @@ impl Problem {
 
 /// The problems of a playbook that does not pass `check`: errors first.
 pub fn from_analysis(a: &Analysis) -> Vec<Problem> {
-    let mut list: Vec<Problem> = a
-        .diags
-        .list
-        .iter()
-        .map(|d| {
-            let source = a.sources.get(&d.file);
-            Problem {
-                error: d.severity == Severity::Error,
-                rule: d.rule.name().to_owned(),
-                location: Some(format!("{}:{}:{}", d.file, d.pos.line, d.pos.col)),
-                message: d.message.clone(),
-                snippet: source.and_then(|s| snippet(s, d.pos.line, d.pos.col, d.width)),
-                help: d.help.clone(),
-            }
+    // Errors first (a stable sort keeps the file order); only the problems
+    // shown get their source line: a file with 100,000 broken links on one
+    // long line must not cost 100,000 scans of it.
+    let mut order: Vec<&crate::diag::Diagnostic> = a.diags.list.iter().collect();
+    order.sort_by_key(|d| d.severity != Severity::Error);
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(k, d)| Problem {
+            error: d.severity == Severity::Error,
+            rule: d.rule.name().to_owned(),
+            location: Some(format!("{}:{}:{}", d.file, d.pos.line, d.pos.col)),
+            message: d.message.clone(),
+            snippet: (k < MAX_SHOWN)
+                .then(|| a.sources.get(&d.file))
+                .flatten()
+                .and_then(|s| snippet(s, d.pos.line, d.pos.col, d.width)),
+            help: d.help.clone(),
         })
-        .collect();
-    list.sort_by_key(|p| !p.error);
-    list
+        .collect()
 }
 
 /// ` 12 | the line` and a caret line under column `col`, `width` characters wide.
