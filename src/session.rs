@@ -154,6 +154,9 @@ impl Session {
                     analysis,
                 })
             }
+            // Writing in place failed half-way (a file where a folder must go,
+            // a file someone locked): the whole output, staged, once more.
+            Err(BuildError::Write(_)) if previous.is_some() => self.build(),
             Err(e) => {
                 // Rendering failed before anything was written: the output is
                 // still what `previous` says. A failed write: start afresh.
@@ -163,6 +166,70 @@ impl Session {
                 Err(e)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file below `dir` (relative path → bytes), the marker left out.
+    fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.file_name() != write::MARKER)
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_session_equals_a_fresh_build_when_a_file_becomes_a_folder_and_back() {
+        let tmp = std::env::temp_dir().join(format!("mostbook-session-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let pb = tmp.join("pb");
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook")) {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook"))
+                .unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(pb.join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), pb.join(rel)).unwrap();
+            }
+        }
+        let opts = BuildOptions {
+            drafts: false,
+            today: Some("2027-03-15".to_owned()),
+            deny_warnings: false,
+        };
+        let out = tmp.join("out");
+        let mut session = Session::new(pb.clone(), out.clone(), opts.clone());
+        let fresh = |n: u32| {
+            let dest = tmp.join(format!("fresh-{n}"));
+            crate::build::build(&pb, &dest, &opts).unwrap();
+            tree(&dest)
+        };
+        std::fs::create_dir_all(pb.join("static")).unwrap();
+        std::fs::write(pb.join("static/zz-extra"), "a file").unwrap();
+        session.build().unwrap();
+        assert_eq!(tree(&out), fresh(1));
+        std::fs::remove_file(pb.join("static/zz-extra")).unwrap();
+        std::fs::create_dir_all(pb.join("static/zz-extra")).unwrap();
+        std::fs::write(pb.join("static/zz-extra/y"), "now a folder").unwrap();
+        session.build().unwrap();
+        assert_eq!(tree(&out), fresh(2));
+        assert!(session.last.written < 10, "in place: {:?}", session.last);
+        std::fs::remove_dir_all(pb.join("static/zz-extra")).unwrap();
+        std::fs::write(pb.join("static/zz-extra"), "a file again").unwrap();
+        session.build().unwrap();
+        assert_eq!(tree(&out), fresh(3));
+        std::fs::remove_dir_all(&tmp).unwrap();
     }
 }
 

@@ -14,11 +14,10 @@ pub fn still_ours(out: &Path) -> bool {
     out.join(MARKER).is_file()
 }
 
-/// Writes `changed` (path, bytes) into `out` and removes `removed`.
+/// Removes `removed` from `out`, then writes `changed` (path, bytes). In that
+/// order, a file that became a folder (`static/x` → `static/x/y`), or the
+/// reverse, is first out of the way.
 pub fn update(out: &Path, changed: &[(String, Vec<u8>)], removed: &[String]) -> Result<(), WriteError> {
-    changed
-        .par_iter()
-        .try_for_each(|(path, bytes)| write_one(out, path, bytes))?;
     for path in removed {
         let Some(rel) = safe_relative(path) else { continue };
         let full = out.join(&rel);
@@ -36,7 +35,9 @@ pub fn update(out: &Path, changed: &[(String, Vec<u8>)], removed: &[String]) -> 
             dir = d.parent();
         }
     }
-    Ok(())
+    changed
+        .par_iter()
+        .try_for_each(|(path, bytes)| write_one(out, path, bytes))
 }
 
 fn write_one(out: &Path, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
