@@ -169,6 +169,59 @@ impl Session {
     }
 }
 
+/// Takes the rendered files: notes each one's digest, and either passes it on
+/// to a stage (a whole build) or keeps it if it differs from what the output holds.
+struct Recorder<'a> {
+    previous: Option<&'a Digests>,
+    stage: Option<&'a write::Stage>,
+    state: Mutex<(Digests, HashMap<String, Vec<u8>>)>,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(previous: Option<&'a Digests>, stage: Option<&'a write::Stage>) -> Self {
+        Recorder {
+            previous,
+            stage,
+            state: Mutex::default(),
+        }
+    }
+
+    /// Every file's digest, and the files to write, sorted by path.
+    fn finish(self) -> (Digests, Files) {
+        let (now, changed) = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut changed: Vec<_> = changed.into_iter().collect();
+        changed.sort_by(|a, b| a.0.cmp(&b.0));
+        (now, changed)
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.put_parts(path, &[bytes])
+    }
+
+    fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), WriteError> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for p in parts {
+            hasher.update(p);
+        }
+        let digest = hasher.digest128();
+        if let Some(stage) = self.stage {
+            stage.put_parts(path, parts)?;
+        }
+        let unchanged = self.previous.is_none_or(|p| p.get(path) == Some(&digest));
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.insert(path.to_owned(), digest);
+        // A later file of the same path replaces an earlier one (static/ over the theme's).
+        if unchanged {
+            state.1.remove(path);
+        } else {
+            state.1.insert(path.to_owned(), parts.concat());
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,58 +283,5 @@ mod tests {
         session.build().unwrap();
         assert_eq!(tree(&out), fresh(3));
         std::fs::remove_dir_all(&tmp).unwrap();
-    }
-}
-
-/// Takes the rendered files: notes each one's digest, and either passes it on
-/// to a stage (a whole build) or keeps it if it differs from what the output holds.
-struct Recorder<'a> {
-    previous: Option<&'a Digests>,
-    stage: Option<&'a write::Stage>,
-    state: Mutex<(Digests, HashMap<String, Vec<u8>>)>,
-}
-
-impl<'a> Recorder<'a> {
-    fn new(previous: Option<&'a Digests>, stage: Option<&'a write::Stage>) -> Self {
-        Recorder {
-            previous,
-            stage,
-            state: Mutex::default(),
-        }
-    }
-
-    /// Every file's digest, and the files to write, sorted by path.
-    fn finish(self) -> (Digests, Files) {
-        let (now, changed) = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut changed: Vec<_> = changed.into_iter().collect();
-        changed.sort_by(|a, b| a.0.cmp(&b.0));
-        (now, changed)
-    }
-}
-
-impl Sink for Recorder<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        self.put_parts(path, &[bytes])
-    }
-
-    fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), WriteError> {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for p in parts {
-            hasher.update(p);
-        }
-        let digest = hasher.digest128();
-        if let Some(stage) = self.stage {
-            stage.put_parts(path, parts)?;
-        }
-        let unchanged = self.previous.is_none_or(|p| p.get(path) == Some(&digest));
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.0.insert(path.to_owned(), digest);
-        // A later file of the same path replaces an earlier one (static/ over the theme's).
-        if unchanged {
-            state.1.remove(path);
-        } else {
-            state.1.insert(path.to_owned(), parts.concat());
-        }
-        Ok(())
     }
 }
