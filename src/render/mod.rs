@@ -91,6 +91,8 @@ pub enum RenderError {
     Template { template: String, message: String },
     /// A file could not be written.
     Write(crate::write::WriteError),
+    /// A file of `static/` cannot be placed in the site (the message says why).
+    Static(String),
 }
 
 impl std::fmt::Display for RenderError {
@@ -98,6 +100,7 @@ impl std::fmt::Display for RenderError {
         match self {
             RenderError::Template { template, message } => write!(f, "template `{template}`: {message}"),
             RenderError::Write(e) => e.fmt(f),
+            RenderError::Static(m) => f.write_str(m),
         }
     }
 }
@@ -119,6 +122,8 @@ pub struct Ctx<'a> {
     sink: &'a dyn Sink,
     files: std::sync::atomic::AtomicUsize,
     pages: std::sync::atomic::AtomicUsize,
+    /// The paths put so far (to tell a static file that collides with them).
+    paths: std::sync::Mutex<Vec<String>>,
 }
 
 /// `""` for a page at the site root, `"../"` one folder down, and so on.
@@ -242,6 +247,9 @@ impl Ctx<'_> {
         }
         .map_err(RenderError::Write)?;
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(path.to_owned());
+        }
         if path.ends_with(".html") {
             self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
@@ -338,6 +346,7 @@ pub fn render_with(
         sink,
         files: Default::default(),
         pages: Default::default(),
+        paths: Default::default(),
     };
     ctx.refs = crate::timings::time("refs", || {
         (0..pb.elements.len())
@@ -444,6 +453,7 @@ pub fn render_with(
         template: "static/".to_owned(),
         message: e.to_string(),
     })?;
+    collisions(&ctx.paths.lock().unwrap_or_else(|e| e.into_inner()), statics.keys())?;
     for (path, bytes) in statics {
         ctx.put(&OutFile::new(path, bytes.into_owned()))?;
     }
@@ -457,6 +467,41 @@ pub fn render_with(
         m.finish();
     }
     Ok(site)
+}
+
+/// A file of `static/` where the site has a folder (`static/x` beside the
+/// pages of network `x`), or under a path the site has as a file: a clear
+/// error naming both, rather than the file system's "Is a directory".
+fn collisions<'a>(site: &[String], statics: impl Iterator<Item = &'a String>) -> Result<(), RenderError> {
+    let files: std::collections::HashSet<&str> = site.iter().map(String::as_str).collect();
+    let mut dirs = std::collections::HashSet::new();
+    for p in site {
+        let mut rest = p.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    for s in statics {
+        let clash = if dirs.contains(s.as_str()) {
+            Some(format!(
+                "the site has a folder `{s}/` (the pages of the elements or network with that id)"
+            ))
+        } else {
+            let mut ancestors = s.match_indices('/').map(|(i, _)| &s[..i]);
+            ancestors
+                .find(|a| files.contains(a))
+                .map(|a| format!("the site has a file `{a}` where this needs a folder"))
+        };
+        if let Some(why) = clash {
+            return Err(RenderError::Static(format!(
+                "`static/{s}` cannot be published: {why}; rename it or move it into a folder of its own"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// In a session, a digest of everything the overview, the network pages, the
@@ -521,4 +566,26 @@ pub fn markdown_inline(text: &str) -> String {
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_static_file_may_not_take_the_place_of_a_folder_or_sit_under_a_file() {
+        let site: Vec<String> = ["x/mission.html", "x/tactics/t.html", "index.html"]
+            .map(String::from)
+            .to_vec();
+        let ok = ["logo.png", "x/extra.txt", "img/a/b.png"].map(String::from);
+        assert!(collisions(&site, ok.iter()).is_ok());
+        for bad in ["x", "x/tactics", "index.html/z"] {
+            let one = [bad.to_owned()];
+            let e = collisions(&site, one.iter()).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("static/{bad}")) && e.contains("cannot be published"),
+                "{e}"
+            );
+        }
+    }
 }
