@@ -92,49 +92,41 @@ impl Session {
         let result = crate::pool::run(|| -> Result<_, BuildError> {
             let mut theme =
                 crate::timings::time("theme", || theme::load(&pb.root, &pb.config.theme, pb.config.language))?;
-            match &previous {
-                // In place: render everything (reusing what it can), then write what changed.
-                Some(prev) => {
-                    let rec = Recorder::new(Some(prev), None);
-                    let site = crate::timings::time("render", || {
-                        render::render_with(
-                            pb,
-                            &analysis.diags,
-                            analysis.today,
-                            &mut theme,
-                            &options,
-                            &rec,
-                            Some(memo),
-                        )
-                    })?;
-                    let (now, changed) = crate::timings::time("changes", || rec.finish());
+            // The first build (or after a failed write) is staged whole, like
+            // `build`; later ones render everything (reusing what they can),
+            // then write what changed in place.
+            let stage = match previous {
+                None => Some(write::Stage::begin(dir, out).map_err(BuildError::Write)?),
+                Some(_) => None,
+            };
+            let rec = Recorder::new(previous.as_ref(), stage.as_ref());
+            let site = crate::timings::time("render", || {
+                render::render_with(
+                    pb,
+                    &analysis.diags,
+                    analysis.today,
+                    &mut theme,
+                    &options,
+                    &rec,
+                    Some(memo),
+                )
+            })?;
+            let (now, changed) = crate::timings::time("changes", || rec.finish());
+            let written = match (&previous, stage) {
+                (Some(prev), _) => {
                     let removed: Vec<String> = prev.keys().filter(|p| !now.contains_key(*p)).cloned().collect();
-                    let written = changed.len() + removed.len();
                     crate::timings::time("commit", || write::update(out, &changed, &removed))
                         .map_err(BuildError::Write)?;
-                    Ok((site, now, written))
+                    changed.len() + removed.len()
                 }
-                // The first build (or after a failed write): the whole output, like `build`.
-                None => {
-                    let stage = write::Stage::begin(dir, out).map_err(BuildError::Write)?;
-                    let rec = Recorder::new(None, Some(&stage));
-                    let site = crate::timings::time("render", || {
-                        render::render_with(
-                            pb,
-                            &analysis.diags,
-                            analysis.today,
-                            &mut theme,
-                            &options,
-                            &rec,
-                            Some(memo),
-                        )
-                    })?;
-                    let (now, _) = rec.finish();
-                    crate::timings::time("commit", || stage.commit()).map_err(BuildError::Write)?;
-                    let written = now.len();
-                    Ok((site, now, written))
+                (None, stage) => {
+                    if let Some(stage) = stage {
+                        crate::timings::time("commit", || stage.commit()).map_err(BuildError::Write)?;
+                    }
+                    now.len()
                 }
-            }
+            };
+            Ok((site, now, written))
         });
         match result {
             Ok((site, now, written)) => {
