@@ -196,14 +196,15 @@ pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>
         .par_iter()
         .map(|f| {
             let cached = previous.and_then(|p| p.get(&f.rel));
-            let stamp = cached.and(Stamp::of(&f.path));
+            // Taken before reading: a change after it shows in the next one.
+            let stamp = Stamp::of(&f.path);
             if let Some(c) = cached
                 && c.stamp.is_some()
                 && c.stamp == stamp
             {
                 return (c.hash, c.result.clone(), c.stamp, true);
             }
-            let stamp = Stamp::of(&f.path).and_then(|s| s.settled(read_at));
+            let stamp = stamp.and_then(|s| s.settled(read_at));
             let bytes = std::fs::read(&f.path);
             let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_128(b));
             if let (Ok(_), Some(c)) = (&bytes, cached)
