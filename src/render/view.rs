@@ -115,6 +115,23 @@ pub fn with_fields<const N: usize>(el: &tera::Value, extra: [(&'static str, tera
     tera::Value::from_serializable(&Flat { el, extra: &extra })
 }
 
+/// Writes the fields of a reference's Tera map into a struct being serialised:
+/// what `#[serde(flatten)]` does, without allocating a key per field.
+pub fn flatten_ref<S: serde::ser::SerializeStruct>(st: &mut S, el: &tera::Value) -> Result<(), S::Error> {
+    // The reference's map comes from a struct: its keys are static strings.
+    for (k, v) in el.as_map().into_iter().flatten() {
+        if let tera::value::Key::Str(k) = k {
+            st.serialize_field(k, v)?;
+        }
+    }
+    Ok(())
+}
+
+/// How many fields [`flatten_ref`] writes.
+pub fn ref_len(el: &tera::Value) -> usize {
+    el.as_map().map_or(0, |m| m.len())
+}
+
 /// Serialised as one struct (one map, static keys), its values passed through
 /// as they are: Tera clones a `Value` met during serialisation instead of
 /// rebuilding it.
@@ -126,14 +143,8 @@ struct Flat<'a, const N: usize> {
 impl<const N: usize> Serialize for Flat<'_, N> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let fields = self.el.as_map();
-        let mut st = serializer.serialize_struct("ElementRef", fields.map_or(0, |m| m.len()) + N)?;
-        // The reference's map comes from a struct: its keys are static strings.
-        for (k, v) in fields.into_iter().flatten() {
-            if let tera::value::Key::Str(k) = k {
-                st.serialize_field(k, v)?;
-            }
-        }
+        let mut st = serializer.serialize_struct("ElementRef", ref_len(self.el) + N)?;
+        flatten_ref(&mut st, self.el)?;
         for (k, v) in self.extra {
             st.serialize_field(k, v)?;
         }

@@ -2,7 +2,7 @@
 
 use crate::render::body::Target;
 use crate::render::memo::{Digest, Html, Key};
-use crate::render::view::Card;
+use crate::render::view::{self, Card};
 use crate::render::{Ctx, OutFile, RenderError, root_of};
 use serde::Serialize;
 
@@ -43,14 +43,8 @@ pub struct ElementView {
 impl Serialize for ElementView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let fields = self.r.as_map();
-        let mut st = serializer.serialize_struct("ElementView", fields.map_or(0, |m| m.len()) + 12)?;
-        // The reference's map comes from a struct: its keys are static strings.
-        for (k, v) in fields.into_iter().flatten() {
-            if let tera::value::Key::Str(k) = k {
-                st.serialize_field(k, v)?;
-            }
-        }
+        let mut st = serializer.serialize_struct("ElementView", view::ref_len(&self.r) + 12)?;
+        view::flatten_ref(&mut st, &self.r)?;
         st.serialize_field("owner", &self.owner)?;
         st.serialize_field("tags", &self.tags)?;
         st.serialize_field("file", &self.file)?;

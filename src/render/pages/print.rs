@@ -11,7 +11,7 @@
 use crate::model::Step;
 use crate::render::body::{Target, print_anchor};
 use crate::render::memo::{Digest, Fragment, Html, Key};
-use crate::render::view::Card;
+use crate::render::view::{self, Card};
 use crate::render::{Ctx, OutFile, RenderError};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -31,14 +31,9 @@ struct Item {
 impl Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let fields = self.r.as_map();
-        let mut st = serializer.serialize_struct("Item", fields.map_or(0, |m| m.len()) + 6)?;
+        let mut st = serializer.serialize_struct("Item", view::ref_len(&self.r) + 6)?;
         st.serialize_field("anchor", &self.anchor)?;
-        for (k, v) in fields.into_iter().flatten() {
-            if let tera::value::Key::Str(k) = k {
-                st.serialize_field(k, v)?;
-            }
-        }
+        view::flatten_ref(&mut st, &self.r)?;
         st.serialize_field("owner", &self.owner)?;
         st.serialize_field("tags", &self.tags)?;
         st.serialize_field("card", &self.card)?;
