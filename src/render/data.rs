@@ -64,7 +64,7 @@ pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::Re
                 &r.step_label,
                 r.network_name.as_deref().unwrap_or(""),
             );
-            let make = || -> Result<std::sync::Arc<[u8]>, std::convert::Infallible> {
+            let make = || -> std::sync::Arc<[u8]> {
                 let entry = SearchEntry {
                     t,
                     u,
@@ -76,7 +76,7 @@ pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::Re
                 let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
                 // Strings and a struct: writing into memory cannot fail.
                 let _ = entry.serialize(&mut json);
-                Ok(std::sync::Arc::from(out))
+                std::sync::Arc::from(out)
             };
             match ctx.memo() {
                 Some(m) => {
@@ -85,15 +85,9 @@ pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::Re
                         d.field(f.as_bytes());
                     }
                     let name = format!("search#{u}");
-                    match m.page(&name, d.finish(), make) {
-                        Ok(b) => b,
-                        Err(never) => match never {},
-                    }
+                    m.piece(&name, d.finish(), make)
                 }
-                None => match make() {
-                    Ok(b) => b,
-                    Err(never) => match never {},
-                },
+                None => make(),
             }
         })
         .collect();

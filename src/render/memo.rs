@@ -82,20 +82,14 @@ pub struct Html {
     pub body: Arc<crate::render::body::Body>,
 }
 
-/// A piece of a page rendered on its own ([`crate::render::Ctx::fragment`]); serialised like [`Html`].
+/// A piece of a page rendered on its own ([`crate::render::Ctx::render_fragment`]),
+/// handed to a template as its HTML.
 #[derive(Clone)]
-pub struct Fragment {
-    pub key: Key,
-    pub html: Arc<[u8]>,
-}
+pub struct Fragment(pub Arc<[u8]>);
 
 impl Serialize for Fragment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.key != 0 && HASHING.with(Cell::get) {
-            s.serialize_bytes(&self.key.to_le_bytes())
-        } else {
-            s.serialize_str(std::str::from_utf8(&self.html).unwrap_or_default())
-        }
+        s.serialize_str(std::str::from_utf8(&self.0).unwrap_or_default())
     }
 }
 
@@ -126,10 +120,20 @@ impl<V> Default for Store<V> {
 }
 
 impl<V: Clone> Store<V> {
-    /// Last build's value for `name` if its key was `key`, else `make()`'s; kept for the next build.
-    fn get_or<E>(&self, name: &str, key: Key, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+    /// Last build's value for `name` if its key was `key` (counted in `hits`),
+    /// else `make()`'s; kept for the next build.
+    fn get_or<E>(
+        &self,
+        name: &str,
+        key: Key,
+        hits: &std::sync::atomic::AtomicUsize,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
         let value = match self.old.get(name) {
-            Some((k, v)) if *k == key => v.clone(),
+            Some((k, v)) if *k == key => {
+                hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                v.clone()
+            }
             _ => make()?,
         };
         if let Ok(mut new) = self.new.lock() {
@@ -222,21 +226,19 @@ impl Memo {
         self.hits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// A page (or piece of one) by its path or name: last build's if `key` is the same.
     pub(crate) fn page<E>(
         &self,
         path: &str,
         key: Key,
-        make: impl FnOnce() -> Result<std::sync::Arc<[u8]>, E>,
-    ) -> Result<std::sync::Arc<[u8]>, E> {
-        let mut fresh = false;
-        let r = self.pages.get_or(path, key, || {
-            fresh = true;
-            make()
-        });
-        if !fresh {
-            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        r
+        make: impl FnOnce() -> Result<Arc<[u8]>, E>,
+    ) -> Result<Arc<[u8]>, E> {
+        self.pages.get_or(path, key, &self.hits, make)
+    }
+
+    /// [`Memo::page`] for what cannot fail to be made.
+    pub(crate) fn piece(&self, name: &str, key: Key, make: impl FnOnce() -> Arc<[u8]>) -> Arc<[u8]> {
+        infallible(self.pages.get_or(name, key, &self.hits, || Ok(make())))
     }
 
     pub(crate) fn body(
@@ -245,18 +247,14 @@ impl Memo {
         key: Key,
         make: impl FnOnce() -> Arc<crate::render::body::Body>,
     ) -> Arc<crate::render::body::Body> {
-        let mut fresh = false;
-        let r: Result<_, std::convert::Infallible> = self.bodies.get_or(name, key, || {
-            fresh = true;
-            Ok(make())
-        });
-        if !fresh {
-            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        match r {
-            Ok(b) => b,
-            Err(never) => match never {},
-        }
+        infallible(self.bodies.get_or(name, key, &self.hits, || Ok(make())))
+    }
+}
+
+fn infallible<T>(r: Result<T, std::convert::Infallible>) -> T {
+    match r {
+        Ok(t) => t,
+        Err(never) => match never {},
     }
 }
 

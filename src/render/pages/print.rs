@@ -157,15 +157,9 @@ fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
     let html = match ctx.memo() {
         Some(m) => {
             let key = key(ctx, m.global(), i, &body);
-            Fragment {
-                key,
-                html: m.page(&format!("print_item.html#{}", ctx.pb.urls[i]), key, || make(body))?,
-            }
+            Fragment(m.page(&format!("print_item.html#{}", ctx.pb.urls[i]), key, || make(body))?)
         }
-        None => Fragment {
-            key: 0,
-            html: make(body)?,
-        },
+        None => Fragment(make(body)?),
     };
     let r = &ctx.refs[i];
     Ok(Placed {
@@ -214,7 +208,7 @@ pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
     let page = crate::timings::time("print tera", || {
         ctx.page("print.html", "print.html", "print", &pb.config.title, &data)
     })?;
-    let html: Vec<&[u8]> = pieces.iter().map(|f| &f.html[..]).collect();
+    let html: Vec<&[u8]> = pieces.iter().map(|f| &f.0[..]).collect();
     if let Some(parts) = splice(&page.bytes, &html) {
         return ctx.put_parts(&page.path, &parts);
     }
