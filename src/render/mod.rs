@@ -173,18 +173,29 @@ impl Ctx<'_> {
         title: &str,
         data: &T,
     ) -> Result<String, RenderError> {
-        let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
-        ctx.insert("root", &root_of(path));
         let canonical = self.pb.config.base_url.as_ref().map(|b| format!("{b}{path}"));
-        ctx.insert(
-            "page",
-            &PageInfo {
-                kind,
-                title,
-                path,
-                canonical,
-            },
-        );
+        let page = PageInfo {
+            kind,
+            title,
+            path,
+            canonical,
+        };
+        self.render_template(template, data, &root_of(path), Some(&page))
+    }
+
+    /// `template` rendered with `data`'s fields, `root` and, for a whole page, `page`.
+    fn render_template<T: Serialize>(
+        &self,
+        template: &str,
+        data: &T,
+        root: &str,
+        page: Option<&PageInfo>,
+    ) -> Result<String, RenderError> {
+        let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
+        ctx.insert("root", root);
+        if let Some(page) = page {
+            ctx.insert("page", page);
+        }
         self.theme
             .tera
             .render(template, &ctx)
@@ -198,13 +209,7 @@ impl Ctx<'_> {
 
     /// Renders `template` with `data` as a piece of a bigger page at the site root.
     pub fn render_fragment<T: Serialize>(&self, template: &str, data: &T) -> Result<std::sync::Arc<[u8]>, RenderError> {
-        let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
-        ctx.insert("root", "");
-        let html = self
-            .theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| self.error(template, &e))?;
+        let html = self.render_template(template, data, "", None)?;
         Ok(std::sync::Arc::from(html.into_bytes()))
     }
 

@@ -41,10 +41,6 @@ impl Ctx<'_> {
         self.pb.elements[i].objective().map(|o| status(o, self.today))
     }
 
-    pub fn element_ref(&self, i: usize) -> ElementRef {
-        self.refs[i].clone()
-    }
-
     pub(super) fn make_ref(&self, i: usize) -> ElementRef {
         let e = &self.pb.elements[i];
         let st = self.status(i);
@@ -88,14 +84,6 @@ impl Ctx<'_> {
             .copied()
             .filter(|&j| self.included[j])
             .map(|j| self.ref_value(j))
-            .collect()
-    }
-
-    pub fn refs(&self, list: &[usize]) -> Vec<ElementRef> {
-        list.iter()
-            .copied()
-            .filter(|&j| self.included[j])
-            .map(|j| self.element_ref(j))
             .collect()
     }
 
@@ -271,15 +259,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// Every path from element `i` up to a mission, mission first (at most `limit`).
-    pub fn chains(&self, i: usize, limit: usize) -> Vec<Vec<ElementRef>> {
-        self.chain_paths(i, limit)
-            .into_iter()
-            .map(|p| p.into_iter().map(|j| self.element_ref(j)).collect())
-            .collect()
-    }
-
-    /// [`Ctx::chains`], as element indices.
+    /// Every path from element `i` up to a mission, mission first (at most
+    /// `limit`), as element indices; `i` itself is left out.
     pub fn chain_paths(&self, i: usize, limit: usize) -> Vec<Vec<usize>> {
         let mut out: Vec<Vec<usize>> = Vec::new();
         let mut stack: Vec<Vec<usize>> = vec![vec![i]];
