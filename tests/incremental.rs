@@ -143,13 +143,7 @@ impl Site {
             for entry in std::fs::read_dir(dir)? {
                 let entry = entry?;
                 let path = entry.path();
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let rel = common::relative(root, &path);
                 let ty = entry.file_type()?;
                 if ty.is_dir() {
                     site.dirs.insert(rel);

@@ -185,6 +185,16 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// `path` below `root`, `/`-separated.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap()
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Every file (with its bytes) and folder (`None`) below `dir`; symlinks are listed, not followed.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Option<Vec<u8>>>) {
@@ -192,13 +202,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
         for entry in rd {
             let entry = entry.unwrap();
             let p = entry.path();
-            let rel = p
-                .strip_prefix(root)
-                .unwrap()
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = relative(root, &p);
             let ty = entry.file_type().unwrap();
             if ty.is_symlink() {
                 let target = std::fs::read_link(&p).unwrap();
