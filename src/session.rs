@@ -67,6 +67,14 @@ impl Session {
         }
     }
 
+    /// Drops everything kept from earlier builds (after a build that crashed
+    /// half-way): the next build starts afresh and writes the output whole.
+    pub fn forget(&mut self) {
+        self.files = load::Cache::default();
+        self.memo = render::Memo::default();
+        self.written = None;
+    }
+
     /// Builds the playbook; on any error the output is left as it was.
     pub fn build(&mut self) -> Result<BuildReport, BuildError> {
         let start = Instant::now();

@@ -115,12 +115,18 @@ fn run(opts: Options, listen: Option<Listen>) -> i32 {
         }
     };
     let hub = Arc::new(Hub::new());
+    let session = Session::new(
+        opts.dir.clone(),
+        opts.out.clone(),
+        BuildOptions {
+            drafts: opts.drafts,
+            today: opts.today.clone(),
+            deny_warnings: false,
+        },
+    );
     let builder = Arc::new(Builder {
-        dir: opts.dir.clone(),
         root: root.clone(),
-        out: opts.out.clone(),
-        session: Mutex::new(Session::new(opts.dir.clone(), opts.out.clone(), build_options(&opts))),
-        opts: build_options(&opts),
+        session: Mutex::new(session),
         hub: listen.is_some().then(|| hub.clone()),
         lock: Mutex::new(0),
     });
@@ -300,20 +306,9 @@ fn open_browser(url: &str) {
 
 // ---------------------------------------------------------------- building
 
-fn build_options(opts: &Options) -> BuildOptions {
-    BuildOptions {
-        drafts: opts.drafts,
-        today: opts.today.clone(),
-        deny_warnings: false,
-    }
-}
-
 struct Builder {
-    dir: PathBuf,
-    /// `dir`, absolute and resolved (as watched).
+    /// The playbook folder, absolute and resolved (as watched).
     root: PathBuf,
-    out: PathBuf,
-    opts: BuildOptions,
     /// Reuses what did not change from one build to the next.
     session: Mutex<Session>,
     /// `serve` only: where pages learn about builds.
@@ -346,7 +341,7 @@ impl Builder {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build()));
         if result.is_err() {
             // What a build that crashed half-way kept is not trusted.
-            *session = Session::new(self.dir.clone(), self.out.clone(), self.opts.clone());
+            session.forget();
         }
         drop(session);
         let (outcome, problems) = judge(&result);
