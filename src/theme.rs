@@ -102,14 +102,7 @@ fn files_below(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
-            // Symlink loops, links to themselves and dangling links: skipped, as in content/.
-            Err(e) if e.loop_ancestor().is_some() => continue,
-            Err(e)
-                if e.path()
-                    .is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())) =>
-            {
-                continue;
-            }
+            Err(e) if crate::load::skippable_link(&e) => continue,
             Err(e) => {
                 return Err(ThemeError {
                     file: dir.display().to_string(),

@@ -290,14 +290,7 @@ fn walk(root: &Path, skip: Option<&Path>) -> Result<Vec<Found>, LoadError> {
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
-            // A symlink loop, a link to itself or a dangling link: skip it, like `find -L`.
-            Err(e) if e.loop_ancestor().is_some() => continue,
-            Err(e)
-                if e.path()
-                    .is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())) =>
-            {
-                continue;
-            }
+            Err(e) if skippable_link(&e) => continue,
             Err(e) => {
                 let path = e.path().unwrap_or(&content).to_path_buf();
                 return Err(LoadError::Io(path, e.into()));
@@ -314,6 +307,14 @@ fn walk(root: &Path, skip: Option<&Path>) -> Result<Vec<Found>, LoadError> {
         });
     }
     Ok(found)
+}
+
+/// A walk error from a symlink loop, a link to itself or a dangling link:
+/// such entries are skipped, like `find -L` does (in `content/`, `static/`, themes).
+pub fn skippable_link(e: &walkdir::Error) -> bool {
+    e.loop_ancestor().is_some()
+        || e.path()
+            .is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()))
 }
 
 fn to_slash(p: &Path) -> String {
