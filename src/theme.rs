@@ -81,19 +81,15 @@ fn tera_error(file: &str, e: &tera::Error) -> ThemeError {
     }
 }
 
-/// Every file below `dir` (hidden ones and symlink loops skipped, links followed),
-/// as (`/`-separated path relative to `dir`, bytes), in path order.
-fn files_below(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
+/// Every file below `dir` (hidden ones and symlink loops skipped, links followed
+/// as long as they stay inside the folder `playbook`), as (`/`-separated path
+/// relative to `dir`, bytes), in path order.
+fn files_below(dir: &Path, playbook: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    // The playbook folder: the nearest one above `dir` holding playbook.yaml.
-    let playbook = dir.canonicalize().ok().and_then(|d| {
-        d.ancestors()
-            .find(|a| a.join("playbook.yaml").is_file())
-            .map(Path::to_path_buf)
-    });
+    let playbook = playbook.canonicalize().ok();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -142,8 +138,8 @@ fn files_below(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
 }
 
 /// Every `*.html` below `dir` as (name relative to `dir`, text).
-fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, ThemeError> {
-    files_below(dir)?
+fn read_templates(dir: &Path, playbook: &Path) -> Result<Vec<(String, String)>, ThemeError> {
+    files_below(dir, playbook)?
         .into_iter()
         .filter(|(name, _)| name.ends_with(".html"))
         .map(|(name, bytes)| {
@@ -172,11 +168,11 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
     }
     let custom = (theme != "default").then(|| root.join("themes").join(theme));
     if let Some(dir) = &custom {
-        for (name, text) in read_templates(&dir.join("templates"))? {
+        for (name, text) in read_templates(&dir.join("templates"), root)? {
             templates.push((format!("theme/{name}"), text));
         }
     }
-    templates.extend(read_templates(&root.join("templates"))?);
+    templates.extend(read_templates(&root.join("templates"), root)?);
     let mut digest = xxhash_rust::xxh3::Xxh3::new();
     for (name, text) in &templates {
         digest.update(name.as_bytes());
@@ -205,7 +201,7 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
         }
     }
     if let Some(dir) = &custom {
-        read_static(&dir.join("static"), &mut assets)?;
+        read_static(&dir.join("static"), root, &mut assets)?;
     }
     for (k, v) in &strings {
         digest.update(k.as_bytes());
@@ -221,10 +217,15 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
     })
 }
 
-/// Every file below `dir`, by `/`-separated relative path (hidden ones skipped).
-pub fn read_static(dir: &Path, into: &mut BTreeMap<String, Cow<'static, [u8]>>) -> Result<(), ThemeError> {
+/// Every file below `dir` (a `static/` folder of the playbook at `playbook`),
+/// by `/`-separated relative path (hidden ones skipped), into `into`.
+pub fn read_static(
+    dir: &Path,
+    playbook: &Path,
+    into: &mut BTreeMap<String, Cow<'static, [u8]>>,
+) -> Result<(), ThemeError> {
     into.extend(
-        files_below(dir)?
+        files_below(dir, playbook)?
             .into_iter()
             .map(|(name, bytes)| (name, Cow::Owned(bytes))),
     );

@@ -454,7 +454,7 @@ pub fn render_with(
     }
     // A playbook's static/ comes last and wins over the theme's files of the same name.
     let mut statics = std::collections::BTreeMap::new();
-    crate::theme::read_static(&pb.root.join("static"), &mut statics).map_err(|e| RenderError::Template {
+    crate::theme::read_static(&pb.root.join("static"), &pb.root, &mut statics).map_err(|e| RenderError::Template {
         template: "static/".to_owned(),
         message: e.to_string(),
     })?;
