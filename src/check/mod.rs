@@ -31,14 +31,32 @@ use jiff::civil::Date;
 
 /// Runs every plan rule.
 pub fn check(pb: &Playbook, today: Date) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut out = plan(pb);
+    out.extend(
+        (0..pb.elements.len())
+            .into_par_iter()
+            .flat_map_iter(|i| element(pb, i, today))
+            .collect::<Vec<_>>(),
+    );
+    out
+}
+
+/// The rules that look across the plan (its front-matters only, never a body).
+pub fn plan(pb: &Playbook) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     structure::no_mission(pb, &mut out);
     structure::dead_end(pb, &mut out);
-    for (i, e) in pb.elements.iter().enumerate() {
-        smart::check(e, today, &mut out);
-        tactics::check(e, &mut out);
-        dates::check(e, &mut out);
-        html::check(pb, i, &mut out);
-    }
+    out
+}
+
+/// The rules that look at element `i` alone (its front-matter and its body).
+pub fn element(pb: &Playbook, i: usize, today: Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let e = &pb.elements[i];
+    smart::check(e, today, &mut out);
+    tactics::check(e, &mut out);
+    dates::check(e, &mut out);
+    html::check(pb, i, &mut out);
     out
 }
