@@ -96,150 +96,202 @@ pub fn relative(from: &str, to: &str) -> String {
     out.join("/")
 }
 
-pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, out: &mut Vec<Diagnostic>) {
-    // Every file read (elements or not), to excuse links to files that failed to load.
-    let read_files: std::collections::HashSet<String> =
-        pb.sources.keys().map(|k| crate::load::nfc(k).into_owned()).collect();
-    // File names compare in NFC, like ids.
-    let by_file: HashMap<String, usize> = pb
-        .elements
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (crate::load::nfc(&e.file).into_owned(), i))
-        .collect();
-    let mut all_links = Vec::with_capacity(pb.elements.len());
-    for i in 0..pb.elements.len() {
-        let file = pb.elements[i].file.as_str();
-        let mut links = Vec::with_capacity(pb.scans[i].links.len());
-        for raw in &pb.scans[i].links {
-            let pos = || pb.body_pos(i, raw.offset);
-            // The caret underlines the link, up to the end of its first line.
-            let body = pb.elements[i].body();
-            let span = &body[raw.offset.min(body.len())..(raw.offset + raw.len).min(body.len())];
-            let width = span.lines().next().unwrap_or("").chars().count();
-            let mut link = Link {
-                dest: raw.dest.clone(),
-                target: None,
-                fragment: None,
-            };
-            if raw.wiki {
-                let (target, fragment) = match raw.dest.split_once('#') {
-                    Some((t, f)) => (t, Some(f)),
-                    None => (raw.dest.as_str(), None),
-                };
-                link.fragment = fragment.map(str::to_owned);
-                let target = if target.is_empty() {
-                    pb.elements[i].id.as_str()
-                } else {
-                    target
-                };
-                match lookup(index, unreadable, target) {
-                    Lookup::Found(j) => link.target = Some(j),
-                    Lookup::Excused => {}
-                    Lookup::Unknown => {
-                        let help = suggest(pb, target, 0..pb.elements.len())
-                            .map(|s| format!("did you mean `[[{s}]]`?"))
-                            .unwrap_or_else(|| "a wiki link names an element by its id, e.g. `[[linkedin/mission]]` or a unique end of it".to_owned());
-                        out.push(
-                            Diagnostic::new(
-                                Rule::BrokenLink,
-                                file,
-                                pos(),
-                                format!("`[[{}]]` names no element", raw.dest),
-                            )
-                            .width(raw.dest.chars().count() + 4)
-                            .help(help),
-                        );
-                    }
-                    Lookup::Ambiguous(cands) => {
-                        let mut ids: Vec<&str> = cands.iter().map(|&j| pb.elements[j].id.as_str()).collect();
-                        ids.sort_unstable();
-                        out.push(
-                            Diagnostic::new(
-                                Rule::AmbiguousReference,
-                                file,
-                                pos(),
-                                format!("`[[{}]]` matches {} elements", raw.dest, ids.len()),
-                            )
-                            .width(raw.dest.chars().count() + 4)
-                            .help(format!(
-                                "write the full id: {}",
-                                ids.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-                            )),
-                        );
-                    }
-                }
-            } else {
-                match classify(&raw.dest) {
-                    Dest::External | Dest::Other => {}
-                    Dest::SamePage(f) => {
-                        link.target = Some(i);
-                        link.fragment = Some(f.to_owned());
-                    }
-                    Dest::Markdown { path, fragment } => {
-                        link.fragment = fragment.map(str::to_owned);
-                        let joined = join(file, &path)
-                            .filter(|p| p.starts_with("content/"))
-                            .map(|p| crate::load::nfc(&p).into_owned());
-                        match joined.as_deref().and_then(|p| by_file.get(p)) {
-                            Some(&j) => link.target = Some(j),
-                            None if joined.as_deref().is_some_and(|p| read_files.contains(p)) => {}
-                            None => {
-                                let wanted = joined.clone().unwrap_or_else(|| path.clone());
-                                let help = pb
-                                    .take_suggestion()
-                                    .then(|| did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str())))
-                                    .flatten()
-                                    .map(|s| format!("did you mean `{}`?", relative(file, s)))
-                                    .unwrap_or_else(|| "link to another content file by its path relative to this one, or with `[[id]]`".to_owned());
-                                let what = match &joined {
-                                    Some(p) => format!("`{}` does not exist (`{p}`)", raw.dest),
-                                    None => format!("`{}` points outside content/", raw.dest),
-                                };
-                                out.push(
-                                    Diagnostic::new(Rule::BrokenLink, file, pos(), what)
-                                        .width(width)
-                                        .help(help),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-            if let (Some(j), Some(f)) = (link.target, link.fragment.as_deref())
-                && !f.is_empty()
-                && !pb.scans[j].headings.iter().any(|h| h.id == f)
-            {
-                let ids: Vec<&str> = pb.scans[j].headings.iter().map(|h| h.id.as_str()).collect();
-                let help = did_you_mean(f, ids.iter().copied())
-                    .map(|s| format!("did you mean `#{s}`?"))
-                    .unwrap_or_else(|| {
-                        if ids.is_empty() {
-                            format!("`{}` has no headings", pb.elements[j].id)
-                        } else {
-                            format!("its headings are {}", crate::diag::one_of(&ids))
-                        }
-                    });
-                out.push(
-                    Diagnostic::new(
-                        Rule::BrokenAnchor,
-                        file,
-                        pos(),
-                        format!("`#{f}` names no heading of `{}`", pb.elements[j].id),
-                    )
-                    .width(width)
-                    .help(help),
-                );
-            }
-            links.push(link);
+/// Where body links may point: the files read (a link to one that failed to
+/// load is excused), and the elements by file name in NFC.
+pub struct Targets {
+    read_files: HashSet<String>,
+    pub by_file: HashMap<String, usize>,
+}
+
+impl Targets {
+    pub fn new(pb: &Playbook) -> Self {
+        Targets {
+            read_files: pb.sources.keys().map(|k| crate::load::nfc(k).into_owned()).collect(),
+            // File names compare in NFC, like ids.
+            by_file: pb
+                .elements
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (crate::load::nfc(&e.file).into_owned(), i))
+                .collect(),
         }
-        all_links.push(links);
     }
-    for (i, links) in all_links.iter().enumerate() {
+}
+
+/// Resolves every body link; returns, per element, the problems of its links.
+pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, targets: &Targets) -> Vec<Vec<Diagnostic>> {
+    let (links, diags) = (0..pb.elements.len())
+        .map(|i| element(pb, index, unreadable, targets, i))
+        .unzip();
+    pb.links = links;
+    backlinks(pb);
+    diags
+}
+
+/// Resolves the body links of the elements `which` again (their bodies
+/// changed, or the headings they point to); returns their problems, in that order.
+pub fn relink(
+    pb: &mut Playbook,
+    index: &Index,
+    unreadable: &HashSet<String>,
+    targets: &Targets,
+    which: &[usize],
+) -> Vec<Vec<Diagnostic>> {
+    let mut diags = Vec::with_capacity(which.len());
+    for &i in which {
+        let (links, d) = element(pb, index, unreadable, targets, i);
+        pb.links[i] = links;
+        diags.push(d);
+    }
+    backlinks(pb);
+    diags
+}
+
+/// Element `i`'s body links, resolved, and their problems.
+fn element(
+    pb: &Playbook,
+    index: &Index,
+    unreadable: &HashSet<String>,
+    targets: &Targets,
+    i: usize,
+) -> (Vec<Link>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let file = pb.elements[i].file.as_str();
+    let mut links = Vec::with_capacity(pb.scans[i].links.len());
+    for raw in &pb.scans[i].links {
+        let pos = || pb.body_pos(i, raw.offset);
+        // The caret underlines the link, up to the end of its first line.
+        let body = pb.elements[i].body();
+        let span = &body[raw.offset.min(body.len())..(raw.offset + raw.len).min(body.len())];
+        let width = span.lines().next().unwrap_or("").chars().count();
+        let mut link = Link {
+            dest: raw.dest.clone(),
+            target: None,
+            fragment: None,
+        };
+        if raw.wiki {
+            let (target, fragment) = match raw.dest.split_once('#') {
+                Some((t, f)) => (t, Some(f)),
+                None => (raw.dest.as_str(), None),
+            };
+            link.fragment = fragment.map(str::to_owned);
+            let target = if target.is_empty() {
+                pb.elements[i].id.as_str()
+            } else {
+                target
+            };
+            match lookup(index, unreadable, target) {
+                Lookup::Found(j) => link.target = Some(j),
+                Lookup::Excused => {}
+                Lookup::Unknown => {
+                    let help = suggest(pb, target, 0..pb.elements.len())
+                        .map(|s| format!("did you mean `[[{s}]]`?"))
+                        .unwrap_or_else(|| "a wiki link names an element by its id, e.g. `[[linkedin/mission]]` or a unique end of it".to_owned());
+                    out.push(
+                        Diagnostic::new(
+                            Rule::BrokenLink,
+                            file,
+                            pos(),
+                            format!("`[[{}]]` names no element", raw.dest),
+                        )
+                        .width(raw.dest.chars().count() + 4)
+                        .help(help),
+                    );
+                }
+                Lookup::Ambiguous(cands) => {
+                    let mut ids: Vec<&str> = cands.iter().map(|&j| pb.elements[j].id.as_str()).collect();
+                    ids.sort_unstable();
+                    out.push(
+                        Diagnostic::new(
+                            Rule::AmbiguousReference,
+                            file,
+                            pos(),
+                            format!("`[[{}]]` matches {} elements", raw.dest, ids.len()),
+                        )
+                        .width(raw.dest.chars().count() + 4)
+                        .help(format!(
+                            "write the full id: {}",
+                            ids.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                }
+            }
+        } else {
+            match classify(&raw.dest) {
+                Dest::External | Dest::Other => {}
+                Dest::SamePage(f) => {
+                    link.target = Some(i);
+                    link.fragment = Some(f.to_owned());
+                }
+                Dest::Markdown { path, fragment } => {
+                    link.fragment = fragment.map(str::to_owned);
+                    let joined = join(file, &path)
+                        .filter(|p| p.starts_with("content/"))
+                        .map(|p| crate::load::nfc(&p).into_owned());
+                    match joined.as_deref().and_then(|p| targets.by_file.get(p)) {
+                        Some(&j) => link.target = Some(j),
+                        None if joined.as_deref().is_some_and(|p| targets.read_files.contains(p)) => {}
+                        None => {
+                            let wanted = joined.clone().unwrap_or_else(|| path.clone());
+                            let help = pb
+                                .take_suggestion()
+                                .then(|| did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str())))
+                                .flatten()
+                                .map(|s| format!("did you mean `{}`?", relative(file, s)))
+                                .unwrap_or_else(|| "link to another content file by its path relative to this one, or with `[[id]]`".to_owned());
+                            let what = match &joined {
+                                Some(p) => format!("`{}` does not exist (`{p}`)", raw.dest),
+                                None => format!("`{}` points outside content/", raw.dest),
+                            };
+                            out.push(
+                                Diagnostic::new(Rule::BrokenLink, file, pos(), what)
+                                    .width(width)
+                                    .help(help),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(j), Some(f)) = (link.target, link.fragment.as_deref())
+            && !f.is_empty()
+            && !pb.scans[j].headings.iter().any(|h| h.id == f)
+        {
+            let ids: Vec<&str> = pb.scans[j].headings.iter().map(|h| h.id.as_str()).collect();
+            let help = did_you_mean(f, ids.iter().copied())
+                .map(|s| format!("did you mean `#{s}`?"))
+                .unwrap_or_else(|| {
+                    if ids.is_empty() {
+                        format!("`{}` has no headings", pb.elements[j].id)
+                    } else {
+                        format!("its headings are {}", crate::diag::one_of(&ids))
+                    }
+                });
+            out.push(
+                Diagnostic::new(
+                    Rule::BrokenAnchor,
+                    file,
+                    pos(),
+                    format!("`#{f}` names no heading of `{}`", pb.elements[j].id),
+                )
+                .width(width)
+                .help(help),
+            );
+        }
+        links.push(link);
+    }
+    (links, out)
+}
+
+/// Per element, the elements whose bodies link to it, sorted by id.
+fn backlinks(pb: &mut Playbook) {
+    for list in &mut pb.backlinks {
+        list.clear();
+    }
+    for (i, links) in pb.links.iter().enumerate() {
         for l in links {
             if let Some(j) = l.target
                 && j != i
-                && !pb.backlinks[j].contains(&i)
             {
                 pb.backlinks[j].push(i);
             }
@@ -247,9 +299,10 @@ pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, o
     }
     let elements = &pb.elements;
     for list in &mut pb.backlinks {
+        // Stable: the links of one element stay side by side, and go as one.
         list.sort_by(|&a, &b| elements[a].key.cmp(&elements[b].key));
+        list.dedup();
     }
-    pb.links = all_links;
 }
 
 #[cfg(test)]

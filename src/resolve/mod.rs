@@ -16,7 +16,7 @@ use crate::load::Loaded;
 use crate::load::yaml::Pos;
 use crate::markdown::scan::Scan;
 use crate::model::{Config, Element};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -87,6 +87,26 @@ impl Playbook {
 
 /// Resolves what was loaded. `None` when playbook.yaml is unusable.
 pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
+    let (pb, r) = resolve_kept(loaded)?;
+    diags.extend(r.diags);
+    diags.extend(r.link_diags.into_iter().flatten());
+    Some(pb)
+}
+
+/// What resolving found besides the playbook, kept so that a session can
+/// resolve again the links of the bodies that changed ([`links::relink`]).
+pub struct Resolution {
+    pub index: ids::Index,
+    pub unreadable: HashSet<String>,
+    pub targets: links::Targets,
+    /// The problems of ids, references and networks.
+    pub diags: Vec<Diagnostic>,
+    /// Per element, the problems of its body links.
+    pub link_diags: Vec<Vec<Diagnostic>>,
+}
+
+/// [`resolve`], keeping what it found.
+pub fn resolve_kept(loaded: Loaded) -> Option<(Playbook, Resolution)> {
     let config = loaded.config?;
     let elements = loaded.elements;
     let n = elements.len();
@@ -106,11 +126,18 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
         line_index: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
         suggestions_left: SUGGESTIONS.into(),
     };
-    let mut out: Vec<Diagnostic> = Vec::new();
-    let index = ids::check(&mut pb, &mut out);
-    references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut out);
-    networks::resolve(&mut pb, &mut out);
-    links::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut out);
-    diags.extend(out);
-    Some(pb)
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let index = ids::check(&mut pb, &mut diags);
+    references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut diags);
+    networks::resolve(&mut pb, &mut diags);
+    let targets = links::Targets::new(&pb);
+    let link_diags = links::resolve(&mut pb, &index, &loaded.unreadable_ids, &targets);
+    let r = Resolution {
+        index,
+        unreadable: loaded.unreadable_ids,
+        targets,
+        diags,
+        link_diags,
+    };
+    Some((pb, r))
 }
