@@ -11,6 +11,10 @@ use mostbook::session::Session;
 use std::path::PathBuf;
 use std::time::Instant;
 
+// The allocator the `mostbook` binary uses, so that the times are the same.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(dir), Some(out)) = (args.first(), args.get(1)) else {

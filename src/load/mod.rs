@@ -70,6 +70,40 @@ pub struct Cache {
     /// By relative path: the hash of the file's bytes, and what reading it gave.
     files: HashMap<String, Cached>,
     hits: usize,
+    /// A digest of what playbook.yaml and i18n/ gave at the last load.
+    settings: Option<u128>,
+}
+
+/// What changed in a playbook since a [`Cache`]'s last load ([`Cache::refresh`]).
+pub enum Changes {
+    /// Nothing but the bodies of these content files: their front-matter is
+    /// the same byte for byte, no file came or went, playbook.yaml and i18n/
+    /// read the same.
+    Bodies(Vec<ChangedBody>),
+    /// Anything else: the playbook is to be loaded again.
+    Other,
+}
+
+/// A content file of which only the body changed.
+pub struct ChangedBody {
+    /// Relative to the playbook folder (`content/…`).
+    pub file: String,
+    /// The file's whole text now (the front-matter as before).
+    pub text: Arc<str>,
+    pub scan: Scan,
+}
+
+/// One content file as a load found it: the hash of its bytes (0: unreadable),
+/// what it gave, its stamp, and whether it was taken from the cache.
+type Read = (u128, Arc<FileResult>, Option<Stamp>, bool);
+
+/// playbook.yaml and i18n/, read.
+struct Settings {
+    config: Option<Config>,
+    diags: Vec<Diagnostic>,
+    sources: Vec<(String, Arc<str>)>,
+    /// A digest of all of the above.
+    key: u128,
 }
 
 struct Cached {
@@ -142,28 +176,77 @@ impl Cache {
     pub fn misses(&self) -> usize {
         self.files.len() - self.hits.min(self.files.len())
     }
+
+    /// What changed since the last load, reading only the files whose stamp
+    /// changed and remembering them. After [`Changes::Other`], [`load_with`]
+    /// loads the playbook (reusing what this read).
+    pub fn refresh(&mut self, root: &Path, skip: Option<&Path>) -> Result<Changes, LoadError> {
+        let Some(before) = self.settings else {
+            return Ok(Changes::Other);
+        };
+        if settings(root)?.key != before {
+            return Ok(Changes::Other);
+        }
+        let found = walk(root, skip)?;
+        if found.len() != self.files.len() || found.iter().any(|f| !self.files.contains_key(&f.rel)) {
+            return Ok(Changes::Other);
+        }
+        let results = read(&found, Some(&self.files), &self.networks);
+        let mut bodies = Vec::new();
+        let mut other = false;
+        for (f, (_, now, _, reused)) in found.iter().zip(&results) {
+            if *reused {
+                continue;
+            }
+            match (&self.files[&f.rel].result.element, &now.element) {
+                (Some(a), Some(b)) if a.text[..a.body_offset] == b.text[..b.body_offset] => bodies.push(ChangedBody {
+                    file: f.rel.clone(),
+                    text: b.text.clone(),
+                    scan: now.scan.clone(),
+                }),
+                _ => other = true,
+            }
+        }
+        self.remember(&found, &results);
+        Ok(if other { Changes::Other } else { Changes::Bodies(bodies) })
+    }
+
+    /// Keeps what a load read.
+    fn remember(&mut self, found: &[Found], results: &[Read]) {
+        self.hits = results.iter().filter(|r| r.3).count();
+        self.files = found
+            .iter()
+            .zip(results)
+            .filter(|(_, (h, ..))| *h != 0)
+            .map(|(f, (hash, result, stamp, _))| {
+                (
+                    f.rel.clone(),
+                    Cached {
+                        hash: *hash,
+                        result: result.clone(),
+                        stamp: *stamp,
+                    },
+                )
+            })
+            .collect();
+    }
 }
 
-/// Loads the playbook at `root`. `skip` is a folder never read as input (the output).
-pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
-    load_with(root, skip, None)
-}
-
-/// [`load`], reusing (and refreshing) `cache`.
-pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>) -> Result<Loaded, LoadError> {
+/// Reads playbook.yaml and i18n/.
+fn settings(root: &Path) -> Result<Settings, LoadError> {
     let cfg_path = root.join(config::FILE);
     let cfg_bytes = match std::fs::read(&cfg_path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::NoPlaybook(root.to_path_buf())),
         Err(e) => return Err(LoadError::Io(cfg_path, e)),
     };
-    let mut diags = Diagnostics::default();
-    let mut sources = HashMap::new();
+    let mut diags = Vec::new();
+    let mut sources = Vec::new();
     let config = match decode(config::FILE, &cfg_bytes) {
         Ok(text) => {
             let (cfg, ds) = config::parse(&text, root);
             diags.extend(ds);
-            sources.insert(config::FILE.to_owned(), Arc::from(frontmatter::strip_bom(&text)));
+            sources.push((config::FILE.to_owned(), Arc::from(frontmatter::strip_bom(&text))));
             cfg
         }
         Err(d) => {
@@ -174,25 +257,24 @@ pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>
             None
         }
     };
-
     let (i18n_diags, i18n_texts) = i18n::check(root);
     diags.extend(i18n_diags);
     sources.extend(i18n_texts.into_iter().map(|(p, t)| (p, Arc::from(t))));
-    let found = walk(root, skip)?;
-    let networks: Vec<String> = config
-        .iter()
-        .flat_map(|c| c.networks.iter().map(|n| n.id.clone()))
-        .collect();
-    if let Some(c) = cache.as_deref_mut()
-        && c.networks != networks
-    {
-        c.files.clear();
-        c.networks.clone_from(&networks);
-    }
-    let previous = cache.as_deref().map(|c| &c.files);
+    // What is read from them, rather than their bytes: playbook.yaml's meaning
+    // also depends on the theme folders it names.
+    let key = xxhash_rust::xxh3::xxh3_128(format!("{config:?}{diags:?}{sources:?}").as_bytes());
+    Ok(Settings {
+        config,
+        diags,
+        sources,
+        key,
+    })
+}
+
+/// Reads the files `found`, taking from `previous` the ones that did not change.
+fn read(found: &[Found], previous: Option<&HashMap<String, Cached>>, networks: &[String]) -> Vec<Read> {
     let read_at = std::time::SystemTime::now();
-    // Per file: the hash of its bytes (0: unreadable), what it gave, its stamp, and whether it was reused.
-    let results: Vec<(u128, Arc<FileResult>, Option<Stamp>, bool)> = found
+    found
         .par_iter()
         .map(|f| {
             let cached = previous.and_then(|p| p.get(&f.rel));
@@ -212,26 +294,38 @@ pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>
             {
                 return (hash, c.result.clone(), stamp, true);
             }
-            (hash, Arc::new(load_file(f, bytes, &networks)), stamp, false)
+            (hash, Arc::new(load_file(f, bytes, networks)), stamp, false)
         })
+        .collect()
+}
+
+/// Loads the playbook at `root`. `skip` is a folder never read as input (the output).
+pub fn load(root: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
+    load_with(root, skip, None)
+}
+
+/// [`load`], reusing (and refreshing) `cache`.
+pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>) -> Result<Loaded, LoadError> {
+    let settings = settings(root)?;
+    let mut diags = Diagnostics::default();
+    diags.extend(settings.diags);
+    let mut sources: HashMap<String, Arc<str>> = settings.sources.into_iter().collect();
+    let config = settings.config;
+    let found = walk(root, skip)?;
+    let networks: Vec<String> = config
+        .iter()
+        .flat_map(|c| c.networks.iter().map(|n| n.id.clone()))
         .collect();
+    if let Some(c) = cache.as_deref_mut()
+        && c.networks != networks
+    {
+        c.files.clear();
+        c.networks.clone_from(&networks);
+    }
+    let results = read(&found, cache.as_deref().map(|c| &c.files), &networks);
     if let Some(c) = cache {
-        c.hits = results.iter().filter(|r| r.3).count();
-        c.files = found
-            .iter()
-            .zip(&results)
-            .filter(|(_, (h, ..))| *h != 0)
-            .map(|(f, (hash, result, stamp, _))| {
-                (
-                    f.rel.clone(),
-                    Cached {
-                        hash: *hash,
-                        result: result.clone(),
-                        stamp: *stamp,
-                    },
-                )
-            })
-            .collect();
+        c.remember(&found, &results);
+        c.settings = Some(settings.key);
     }
 
     let mut elements = Vec::with_capacity(results.len());
