@@ -70,3 +70,218 @@ pub fn analyze_with(
 pub fn fails(diags: &Diagnostics, deny_warnings: bool) -> bool {
     diags.has_errors() || (deny_warnings && diags.warnings() > 0)
 }
+
+/// What a session keeps of its last analysis, so that an edit of bodies alone
+/// is analysed again without loading and resolving the whole playbook
+/// ([`Kept::patch`]).
+pub struct Kept {
+    pub playbook: Playbook,
+    resolution: resolve::Resolution,
+    /// The plan rules' problems (they read front-matters only).
+    plan: Vec<crate::diag::Diagnostic>,
+    /// Per element, the problems of its own rules.
+    elements: Vec<Vec<crate::diag::Diagnostic>>,
+    /// The problems reading the files gave.
+    loaded: Vec<crate::diag::Diagnostic>,
+    /// The last analysis' problems, as reported.
+    last: Vec<crate::diag::Diagnostic>,
+    sources: HashMap<String, Arc<str>>,
+    today: Date,
+}
+
+/// An analysis from a session: the playbook stays in [`Kept`].
+pub struct Patched {
+    pub analysis: Analysis,
+    /// Per element: whether anything of it may have changed since the last
+    /// analysis (its body, its problems, the bodies linking to it). `None`:
+    /// everything may have (the playbook was analysed afresh).
+    pub dirty: Option<Vec<bool>>,
+}
+
+/// [`analyze_with`] for a session: the playbook and what resolving and
+/// checking it found are kept (`None` when playbook.yaml is unusable).
+pub fn analyze_kept(
+    root: &Path,
+    skip: Option<&Path>,
+    today: Option<&str>,
+    cache: &mut load::Cache,
+) -> Result<(Analysis, Option<Kept>), AnalyzeError> {
+    crate::pool::run(|| {
+        let loaded =
+            crate::timings::time("load", || load::load_with(root, skip, Some(cache))).map_err(AnalyzeError::Load)?;
+        let tz = loaded.config.as_ref().map_or("UTC", |c| c.timezone.as_str()).to_owned();
+        let today = crate::check::today::build_date(today, &tz).map_err(AnalyzeError::Date)?;
+        let sources = loaded.sources.clone();
+        let mut diags = loaded.diags.clone();
+        let loaded_diags = loaded.diags.list.clone();
+        let Some((pb, resolution)) = crate::timings::time("resolve", || resolve::resolve_kept(loaded)) else {
+            diags.finish(&Default::default());
+            let analysis = Analysis {
+                playbook: None,
+                diags,
+                sources,
+                today,
+            };
+            return Ok((analysis, None));
+        };
+        let (plan, elements) = crate::timings::time("check", || {
+            use rayon::prelude::*;
+            let elements: Vec<_> = (0..pb.elements.len())
+                .into_par_iter()
+                .map(|i| crate::check::element(&pb, i, today))
+                .collect();
+            (crate::check::plan(&pb), elements)
+        });
+        let mut kept = Kept {
+            playbook: pb,
+            resolution,
+            plan,
+            elements,
+            loaded: loaded_diags,
+            last: Vec::new(),
+            sources: sources.clone(),
+            today,
+        };
+        let diags = kept.diagnostics();
+        kept.last.clone_from(&diags.list);
+        let analysis = Analysis {
+            playbook: None,
+            diags,
+            sources,
+            today,
+        };
+        Ok((analysis, Some(kept)))
+    })
+}
+
+impl Kept {
+    /// Every problem, as reported.
+    fn diagnostics(&self) -> Diagnostics {
+        let r = &self.resolution;
+        let mut diags = Diagnostics::default();
+        diags.extend(self.loaded.iter().cloned());
+        diags.extend(r.diags.iter().cloned());
+        diags.extend(r.links.iter().flat_map(|f| f.diags.iter().cloned()));
+        diags.extend(self.plan.iter().cloned());
+        diags.extend(self.elements.iter().flatten().cloned());
+        diags.finish(&self.playbook.config.lints);
+        diags
+    }
+
+    /// The analysis after an edit of `bodies` alone, made from the last one:
+    /// the new bodies go in, their links are resolved again (and the links
+    /// of other bodies to headings that changed), their rules run again.
+    /// The result is what a fresh analysis gives. `None` if it cannot be
+    /// made so (the date changed, did-you-means ran out): then `self` is
+    /// spoiled, and the playbook is to be analysed afresh.
+    pub fn patch(
+        &mut self,
+        bodies: Vec<load::ChangedBody>,
+        today: Option<&str>,
+    ) -> Result<Option<Patched>, AnalyzeError> {
+        let pb = &mut self.playbook;
+        let today = crate::check::today::build_date(today, &pb.config.timezone).map_err(AnalyzeError::Date)?;
+        if today != self.today {
+            return Ok(None);
+        }
+        let r = &mut self.resolution;
+        let n = pb.elements.len();
+        let mut changed = Vec::with_capacity(bodies.len());
+        let mut relink = Vec::new();
+        for b in bodies {
+            let Some(&i) = r.targets.by_file.get(load::nfc(&b.file).as_ref()) else {
+                return Ok(None);
+            };
+            if pb.elements[i].file != b.file {
+                return Ok(None);
+            }
+            let headings =
+                |s: &crate::markdown::scan::Scan| s.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+            if headings(&pb.scans[i]) != headings(&b.scan) {
+                // Links to this body's headings may break or mend.
+                relink.extend(pb.backlinks[i].iter().copied());
+            }
+            pb.elements[i].text = b.text.clone();
+            pb.scans[i] = b.scan;
+            pb.line_index[i] = std::sync::OnceLock::new();
+            pb.sources.insert(b.file.clone(), b.text.clone());
+            self.sources.insert(b.file, b.text);
+            changed.push(i);
+            relink.push(i);
+        }
+        relink.sort_unstable();
+        relink.dedup();
+
+        // Did-you-means are counted per run; the patch gives back those of the
+        // links it resolves again. If any link of a fresh run would go without
+        // one (the budget ran out), a patch could differ from it.
+        use std::sync::atomic::Ordering::Relaxed;
+        let left = pb.suggestions_left.load(Relaxed);
+        if left == 0 {
+            return Ok(None);
+        }
+        let returned: usize = relink.iter().map(|&i| r.links[i].suggestions).sum();
+        pb.suggestions_left.store(left + returned, Relaxed);
+        // What the links resolved again pointed to: those elements' backlinks may change.
+        let old_targets: Vec<Vec<usize>> = relink
+            .iter()
+            .map(|&i| pb.links[i].iter().filter_map(|l| l.target).collect())
+            .collect();
+        let mut touched: Vec<usize> = old_targets.iter().flatten().copied().collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let before: Vec<Vec<usize>> = touched.iter().map(|&t| pb.backlinks[t].clone()).collect();
+        let found = resolve::links::relink(pb, &r.index, &r.unreadable, &r.targets, &relink);
+        if pb.suggestions_left.load(Relaxed) == 0 {
+            return Ok(None);
+        }
+        for (&i, f) in relink.iter().zip(found) {
+            r.links[i] = f;
+        }
+        for &i in &changed {
+            self.elements[i] = crate::check::element(pb, i, today);
+        }
+
+        let mut dirty = vec![false; n];
+        for &i in &changed {
+            dirty[i] = true;
+        }
+        for (&t, old) in touched.iter().zip(&before) {
+            dirty[t] |= pb.backlinks[t] != *old;
+        }
+        // A new target gains a backlink.
+        for (&i, old) in relink.iter().zip(&old_targets) {
+            for t in pb.links[i].iter().filter_map(|l| l.target) {
+                dirty[t] |= t != i && !old.contains(&t);
+            }
+        }
+        let diags = self.diagnostics();
+        // Elements whose problems changed show them on their pages.
+        let by_file = |list: &[crate::diag::Diagnostic]| {
+            let mut m: HashMap<String, Vec<crate::diag::Diagnostic>> = HashMap::new();
+            for d in list {
+                m.entry(d.file.clone()).or_default().push(d.clone());
+            }
+            m
+        };
+        let (old, new) = (by_file(&self.last), by_file(&diags.list));
+        for file in old.keys().chain(new.keys()) {
+            if old.get(file) != new.get(file)
+                && let Some(&i) = self.resolution.targets.by_file.get(load::nfc(file).as_ref())
+            {
+                dirty[i] = true;
+            }
+        }
+        self.last.clone_from(&diags.list);
+        let analysis = Analysis {
+            playbook: None,
+            diags,
+            sources: self.sources.clone(),
+            today,
+        };
+        Ok(Some(Patched {
+            analysis,
+            dirty: Some(dirty),
+        }))
+    }
+}

@@ -9,12 +9,19 @@
 //!   write only the files whose bytes changed and remove the ones that are
 //!   gone ([`crate::write::update`]), after the whole site rendered.
 //!
-//! Resolution and the plan rules run in full every time (they look across
-//! files). The result is always the output a fresh `build` would write
-//! (tests/incremental.rs checks it after random series of edits).
+//! An edit of bodies alone (the common case while writing: the front-matter
+//! of every file, the set of files, playbook.yaml and i18n/ as before) does
+//! not load, resolve and check the playbook again: the last analysis is
+//! patched ([`Kept::patch`]: the bodies' links and rules, and the links to
+//! headings that changed), and the render takes every other element's page
+//! and pieces as they were ([`render::Memo::patch`]). Any other change runs
+//! load, resolve and check in full. The result is always the output a fresh
+//! `build` would write (tests/incremental.rs checks it after random series of
+//! edits).
 
-use crate::analyze::{analyze_with, fails};
+use crate::analyze::{Analysis, AnalyzeError, Kept, analyze_kept, fails};
 use crate::build::{BuildError, BuildOptions, BuildReport};
+use crate::load::Changes;
 use crate::render::{self, Sink};
 use crate::write::{self, WriteError};
 use crate::{load, theme};
@@ -41,6 +48,11 @@ pub struct Session {
     written: Option<Digests>,
     /// Of the last build: files written, and files and pages reused.
     pub last: Reuse,
+    /// The last analysis, for the next one to patch.
+    kept: Option<Kept>,
+    /// Per element, whether it changed since the last build that rendered
+    /// (its pages in the memo); `None`: anything may have.
+    dirty: Option<Vec<bool>>,
 }
 
 /// What the last build of a session reused and wrote.
@@ -64,12 +76,48 @@ impl Session {
             memo: render::Memo::default(),
             written: None,
             last: Reuse::default(),
+            kept: None,
+            dirty: None,
         }
+    }
+
+    /// Analyses the playbook: an edit of bodies alone patches the last
+    /// analysis ([`Kept::patch`]), anything else analyses it afresh.
+    fn analyze(&mut self) -> Result<Analysis, BuildError> {
+        let today = self.opts.today.as_deref();
+        if let Some(kept) = &mut self.kept
+            && let Changes::Bodies(bodies) = self
+                .files
+                .refresh(&self.dir, Some(&self.out))
+                .map_err(|e| BuildError::Analyze(AnalyzeError::Load(e)))?
+            && let Some(patched) = kept.patch(bodies, today).map_err(BuildError::Analyze)?
+        {
+            crate::timings::note(
+                "elements patched",
+                patched.dirty.iter().flatten().filter(|d| **d).count(),
+            );
+            self.dirty = match (self.dirty.take(), patched.dirty) {
+                (Some(mut all), Some(now)) => {
+                    all.iter_mut().zip(now).for_each(|(a, n)| *a |= n);
+                    Some(all)
+                }
+                _ => None,
+            };
+            return Ok(patched.analysis);
+        }
+        self.kept = None;
+        self.dirty = None;
+        let (analysis, kept) =
+            analyze_kept(&self.dir, Some(&self.out), today, &mut self.files).map_err(BuildError::Analyze)?;
+        self.kept = kept;
+        Ok(analysis)
     }
 
     /// Drops everything kept from earlier builds (after a build that crashed
     /// half-way): the next build starts afresh and writes the output whole.
     pub fn forget(&mut self) {
+        self.kept = None;
+        self.dirty = None;
         self.files = load::Cache::default();
         self.memo = render::Memo::default();
         self.written = None;
@@ -79,24 +127,26 @@ impl Session {
     pub fn build(&mut self) -> Result<BuildReport, BuildError> {
         let start = Instant::now();
         write::check_output(&self.dir, &self.out).map_err(BuildError::Write)?;
-        let analysis = crate::timings::time("analyze", || {
-            analyze_with(
-                &self.dir,
-                Some(&self.out),
-                self.opts.today.as_deref(),
-                Some(&mut self.files),
-            )
-        })
-        .map_err(BuildError::Analyze)?;
-        if fails(&analysis.diags, self.opts.deny_warnings) || analysis.playbook.is_none() {
+        let analysis = crate::timings::time("analyze", || self.analyze()).inspect_err(|_| {
+            self.kept = None;
+            self.dirty = None;
+        })?;
+        let Some(kept) = self
+            .kept
+            .as_ref()
+            .filter(|_| !fails(&analysis.diags, self.opts.deny_warnings))
+        else {
             return Err(BuildError::Playbook(Box::new(analysis)));
+        };
+        let pb = &kept.playbook;
+        if let Some(dirty) = &self.dirty {
+            self.memo.patch(dirty.clone());
         }
-        let pb = analysis.playbook.as_ref().expect("checked above");
         let previous = self.written.take().filter(|_| write::still_ours(&self.out));
         let options = render::Options {
             drafts: self.opts.drafts,
         };
-        let (dir, out, memo) = (&self.dir, &self.out, &mut self.memo);
+        let (dir, out, memo, dirty) = (&self.dir, &self.out, &mut self.memo, &mut self.dirty);
         let result = crate::pool::run(|| -> Result<_, BuildError> {
             let mut theme =
                 crate::timings::time("theme", || theme::load(&pb.root, &pb.config.theme, pb.config.language))?;
@@ -120,6 +170,8 @@ impl Session {
                 )
             })?;
             let (now, changed) = crate::timings::time("changes", || rec.finish());
+            // What the memo holds is this render's now.
+            *dirty = Some(vec![false; pb.elements.len()]);
             let written = match (&previous, stage) {
                 (Some(prev), _) => {
                     let removed: Vec<String> = prev.keys().filter(|p| !now.contains_key(*p)).cloned().collect();
@@ -196,6 +248,17 @@ impl<'a> Recorder<'a> {
 }
 
 impl Sink for Recorder<'_> {
+    /// Writing in place, a file the output holds as last written.
+    fn put_again(&self, path: &str) -> bool {
+        let Some(digest) = self.previous.filter(|_| self.stage.is_none()).and_then(|p| p.get(path)) else {
+            return false;
+        };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.insert(path.to_owned(), *digest);
+        state.1.remove(path);
+        true
+    }
+
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         self.put_parts(path, &[bytes])
     }

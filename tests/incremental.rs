@@ -334,6 +334,9 @@ struct Session<'a> {
     /// Whether the sources are broken now.
     broken: bool,
     fix: Option<Fix>,
+    /// The file and text of the last broken body link, which a later step may
+    /// take out alone (the edits made meanwhile stay).
+    unlink: Option<(String, String)>,
     /// The name filter that runs this test alone.
     test: &'static str,
     _tmp: &'a TempDir,
@@ -344,6 +347,8 @@ enum Op {
     Sentence,
     Title,
     HeadingAndLinks,
+    RemoveHeading,
+    BrokenBodyLink,
     NewTactic,
     DeleteTactic,
     Rename,
@@ -355,6 +360,7 @@ enum Op {
     Touch,
     Burst,
     Revert,
+    Unlink,
 }
 
 /// The ops drawn at random, with their weights.
@@ -362,6 +368,8 @@ const OPS: &[(Op, usize)] = &[
     (Op::Sentence, 4),
     (Op::Title, 2),
     (Op::HeadingAndLinks, 3),
+    (Op::RemoveHeading, 2),
+    (Op::BrokenBodyLink, 1),
     (Op::NewTactic, 2),
     (Op::DeleteTactic, 1),
     (Op::Rename, 1),
@@ -379,6 +387,7 @@ const BURST_OPS: &[Op] = &[
     Op::Sentence,
     Op::Title,
     Op::HeadingAndLinks,
+    Op::RemoveHeading,
     Op::NewTactic,
     Op::DeleteTactic,
     Op::Rename,
@@ -428,6 +437,7 @@ impl<'a> Session<'a> {
             good_known: true,
             broken: false,
             fix: None,
+            unlink: None,
             test,
             _tmp: tmp,
         };
@@ -454,7 +464,11 @@ impl<'a> Session<'a> {
             let op = if self.fix.is_some() {
                 Op::Error // its fix
             } else if self.broken && self.rng.chance(40) {
-                Op::Revert
+                if self.unlink.is_some() && self.rng.chance(50) {
+                    Op::Unlink
+                } else {
+                    Op::Revert
+                }
             } else if let Some(op) = first.pop() {
                 op
             } else {
@@ -602,6 +616,8 @@ impl<'a> Session<'a> {
             Op::Sentence => self.sentence(),
             Op::Title => self.title(),
             Op::HeadingAndLinks => self.heading_and_links(),
+            Op::RemoveHeading => self.remove_heading(),
+            Op::BrokenBodyLink => self.broken_body_link(),
             Op::NewTactic => self.new_tactic(),
             Op::DeleteTactic => self.delete_tactic(),
             Op::Rename => self.rename(),
@@ -624,6 +640,7 @@ impl<'a> Session<'a> {
                 format!("a burst of {n} edits: {}", done.join("; "))
             }
             Op::Revert => self.revert(),
+            Op::Unlink => self.unlink(),
         }
     }
 
@@ -729,6 +746,59 @@ impl<'a> Session<'a> {
         ));
         self.save(&from, text.as_bytes());
         format!("a heading and links in {from} to {to}{fragment}")
+    }
+
+    /// A heading an earlier step added goes (links to it break), its text stays.
+    fn remove_heading(&mut self) -> String {
+        let with: Vec<String> = self
+            .content_files()
+            .into_iter()
+            .filter(|f| self.read(f).contains("\n## Ajout "))
+            .collect();
+        if with.is_empty() {
+            return self.sentence();
+        }
+        let file = self.rng.pick(&with).clone();
+        let text = self.read(&file);
+        let lines: Vec<&str> = text.split('\n').collect();
+        let headings: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].starts_with("## Ajout "))
+            .collect();
+        let gone = *self.rng.pick(&headings);
+        let kept: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != gone)
+            .map(|(_, l)| *l)
+            .collect();
+        self.save(&file, kept.join("\n").as_bytes());
+        format!("the heading `{}` of {file} removed", lines[gone])
+    }
+
+    /// A body link to a file that does not exist: a `broken-link` error, until
+    /// a revert (meanwhile, other edits pile up on the broken sources).
+    fn broken_body_link(&mut self) -> String {
+        let file = self.pick_content();
+        let mut text = self.read(&file);
+        let link = format!("\nVoir [la page perdue](perdue-{}.md).\n", self.k);
+        text.push_str(&link);
+        self.save(&file, text.as_bytes());
+        self.unlink = Some((file.clone(), link));
+        format!("a broken link in the body of {file}")
+    }
+
+    /// The last broken body link taken out, nothing else.
+    fn unlink(&mut self) -> String {
+        let Some((file, link)) = self.unlink.take() else {
+            return self.revert();
+        };
+        match std::fs::read_to_string(self.pb.join(&file)) {
+            Ok(text) if text.contains(&link) => {
+                self.save(&file, text.replacen(&link, "", 1).as_bytes());
+                format!("the broken link taken out of {file}")
+            }
+            _ => self.revert(),
+        }
     }
 
     fn new_tactic(&mut self) -> String {
@@ -1013,6 +1083,7 @@ impl<'a> Session<'a> {
             }
         }
         self.fix = None;
+        self.unlink = None;
         format!("back to the last good sources ({changed} files)")
     }
 }

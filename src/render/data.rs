@@ -58,19 +58,39 @@ pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::Re
         .filter(|&i| ctx.included[i])
         .map(|i| {
             let r = &ctx.refs[i];
+            if ctx.unchanged(i)
+                && let Some(entry) = ctx.memo().and_then(|m| m.again(&format!("search#{}", pb.urls[i])))
+            {
+                return entry;
+            }
             let (t, u, s, n) = (
                 &r.title,
                 &pb.urls[i],
                 &r.step_label,
                 r.network_name.as_deref().unwrap_or(""),
             );
+            // An unchanged element's page was not rendered again ([`Ctx::unchanged`]):
+            // its text is its body's, should its entry be missing.
+            let body;
+            let text = match texts[i].as_str() {
+                "" if ctx.unchanged(i) => {
+                    body = ctx.body(
+                        i,
+                        crate::render::body::Target::Page {
+                            root: &crate::render::root_of(u),
+                        },
+                    );
+                    body.body.text.as_str()
+                }
+                text => text,
+            };
             let make = || -> std::sync::Arc<[u8]> {
                 let entry = SearchEntry {
                     t,
                     u,
                     s,
                     n,
-                    b: squash_whitespace(&texts[i]),
+                    b: squash_whitespace(text),
                 };
                 let mut out = Vec::new();
                 let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
@@ -81,7 +101,7 @@ pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::Re
             match ctx.memo() {
                 Some(m) => {
                     let mut d = crate::render::memo::Digest::new();
-                    for f in [t.as_str(), u.as_str(), s.as_str(), n, texts[i].as_str()] {
+                    for f in [t.as_str(), u.as_str(), s.as_str(), n, text] {
                         d.field(f.as_bytes());
                     }
                     let name = format!("search#{u}");

@@ -142,9 +142,24 @@ impl<V: Clone> Store<V> {
         Ok(value)
     }
 
-    /// This build is complete: its entries are the ones the next build may reuse.
-    fn finish(&mut self) {
-        self.old = std::mem::take(self.new.get_mut().unwrap_or_else(|e| e.into_inner()));
+    /// This build is complete: its entries are the ones the next build may
+    /// reuse; a patch ([`Memo::patch`]) only adds to the last build's.
+    fn finish(&mut self, patch: bool) {
+        let new = std::mem::take(self.new.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if patch {
+            self.old.extend(new);
+        } else {
+            self.old = new;
+        }
+    }
+
+    /// Last build's value for `name`, whatever its key.
+    fn again(&self, name: &str, hits: &std::sync::atomic::AtomicUsize) -> Option<V> {
+        let v = self.old.get(name).map(|(_, v)| v.clone());
+        if v.is_some() {
+            hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        v
     }
 
     fn clear(&mut self) {
@@ -165,6 +180,21 @@ pub struct Memo {
     /// `structure_key`): last build's, and this build's once rendered.
     structure: Option<(Key, Arc<StructureFiles>)>,
     structure_new: Mutex<Option<(Key, Arc<StructureFiles>)>>,
+    /// What the last build computed for every element and the next one may
+    /// take as it is when patching: references and their keys, and each
+    /// element's part of the structure key.
+    elements: Option<Elements>,
+    /// Per element, whether it may have changed since the last build
+    /// ([`Memo::patch`]); while this build patches it, taken from there.
+    dirty: Option<Vec<bool>>,
+    patching: bool,
+}
+
+/// See [`Memo`]'s `elements`.
+pub struct Elements {
+    pub refs: Vec<crate::render::view::ElementRef>,
+    pub ref_keys: Vec<Key>,
+    pub structure: Vec<Key>,
 }
 
 /// Files by path.
@@ -173,13 +203,22 @@ pub type StructureFiles = Vec<(String, Arc<[u8]>)>;
 impl Memo {
     /// Starts a build whose pages all depend on `global`: when it changed
     /// (a template, a string, the site's settings, the date), nothing is reused.
+    /// A build announced as a patch ([`Memo::patch`]) of the last one, under
+    /// the same global key, patches it ([`Memo::patching`]).
     pub fn begin(&mut self, global: Key) {
+        let dirty = self.dirty.take();
         if global != self.global {
             self.pages.clear();
             self.bodies.clear();
             self.structure = None;
+            self.elements = None;
             self.global = global;
         }
+        self.patching = match (&self.elements, &dirty) {
+            (Some(e), Some(d)) => e.refs.len() == d.len(),
+            _ => false,
+        };
+        self.dirty = dirty.filter(|_| self.patching);
         *self.structure_new.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
         // Entries of a build that failed half-way are not trusted.
         self.pages.new.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
@@ -188,10 +227,42 @@ impl Memo {
     }
 
     /// The build succeeded: what it rendered may be reused by the next one.
-    pub fn finish(&mut self) {
-        self.pages.finish();
-        self.bodies.finish();
+    pub fn finish(&mut self, elements: Option<Elements>) {
+        self.pages.finish(self.patching);
+        self.bodies.finish(self.patching);
         self.structure = self.structure_new.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        self.elements = elements;
+        self.dirty = None;
+        self.patching = false;
+    }
+
+    /// Announces that the next build differs from the last successful one
+    /// only in the elements marked in `dirty` (their bodies, problems or
+    /// backlinks), nothing else of the playbook changed: the other elements'
+    /// pages and pieces are taken as they are, without their keys.
+    pub fn patch(&mut self, dirty: Vec<bool>) {
+        self.dirty = Some(dirty);
+    }
+
+    /// Whether this build patches the last one: then the caller knows which
+    /// elements are [`Memo::dirty`], and the others' outputs are last build's.
+    pub fn patching(&self) -> bool {
+        self.patching
+    }
+
+    /// In a patching build, whether element `i` may have changed.
+    pub fn dirty(&self, i: usize) -> bool {
+        self.dirty.as_ref().is_none_or(|d| d.get(i).copied().unwrap_or(true))
+    }
+
+    /// Takes what the last build computed per element, when patching.
+    pub fn take_elements(&mut self) -> Option<Elements> {
+        if self.patching { self.elements.take() } else { None }
+    }
+
+    /// Last build's page or piece `name`, whatever its key (when patching).
+    pub(crate) fn again(&self, name: &str) -> Option<Arc<[u8]>> {
+        self.pages.again(name, &self.hits)
     }
 
     /// Last build's structural pages, if they were made from `key`.
@@ -278,14 +349,14 @@ mod tests {
         // Not finished: nothing to reuse.
         memo.begin(1);
         assert_eq!(&*memo.page("a.html", 7, || made("two")).unwrap(), b"two");
-        memo.finish();
+        memo.finish(None);
         memo.begin(1);
         assert_eq!(&*memo.page("a.html", 7, || made("three")).unwrap(), b"two");
         assert_eq!(memo.hits(), 1);
         assert_eq!(&*memo.page("b.html", 7, || made("b")).unwrap(), b"b");
         // Another key: made again.
         assert_eq!(&*memo.page("a.html", 8, || made("four")).unwrap(), b"four");
-        memo.finish();
+        memo.finish(None);
         // Another global key (a template changed): nothing is reused.
         memo.begin(2);
         assert_eq!(&*memo.page("a.html", 8, || made("five")).unwrap(), b"five");
@@ -297,9 +368,9 @@ mod tests {
         let made = |s: &str| -> Result<std::sync::Arc<[u8]>, ()> { Ok(std::sync::Arc::from(s.as_bytes())) };
         memo.begin(1);
         memo.page("gone.html", 1, || made("old")).unwrap();
-        memo.finish();
+        memo.finish(None);
         memo.begin(1);
-        memo.finish();
+        memo.finish(None);
         memo.begin(1);
         assert_eq!(&*memo.page("gone.html", 1, || made("new")).unwrap(), b"new");
     }

@@ -52,6 +52,12 @@ pub trait Sink: Sync {
     fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), crate::write::WriteError> {
         self.put(path, &parts.concat())
     }
+
+    /// Keeps the file at `path` as the sink last had it, if it can: `false`
+    /// if the file is to be put anew (the default).
+    fn put_again(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 impl Sink for crate::write::Stage {
@@ -251,6 +257,11 @@ impl Ctx<'_> {
             _ => self.sink.put_parts(path, parts),
         }
         .map_err(RenderError::Write)?;
+        self.count(path);
+        Ok(())
+    }
+
+    fn count(&self, path: &str) {
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut p) = self.paths.lock() {
             p.push(path.to_owned());
@@ -258,7 +269,25 @@ impl Ctx<'_> {
         if path.ends_with(".html") {
             self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        Ok(())
+    }
+
+    /// In a build that patches the last one ([`Memo::patch`]): whether
+    /// element `i`'s page and pieces are the last build's.
+    pub fn unchanged(&self, i: usize) -> bool {
+        self.memo.is_some_and(|m| m.patching() && !m.dirty(i))
+    }
+
+    /// Puts the file at `path` as the last build made it (for an element
+    /// that is [`Ctx::unchanged`]); `false` if the last build has no such file.
+    pub fn put_again(&self, path: &str) -> Result<bool, RenderError> {
+        if self.sink.put_again(path) {
+            self.count(path);
+            return Ok(true);
+        }
+        match self.memo.and_then(|m| m.again(path)) {
+            Some(bytes) => self.put_parts(path, &[&bytes]).map(|()| true),
+            None => Ok(false),
+        }
     }
 }
 
@@ -334,6 +363,8 @@ pub fn render_with(
         let _ = serde_json::to_writer(&mut d, &site);
         m.begin(d.finish());
     }
+    // Patching the last build: what it computed per element holds.
+    let prior = memo.as_deref_mut().and_then(Memo::take_elements);
     let global = theme.tera.global_context();
     global.insert("site", &site);
     global.insert("t", &theme.strings);
@@ -353,13 +384,22 @@ pub fn render_with(
         pages: Default::default(),
         paths: Default::default(),
     };
-    ctx.refs = crate::timings::time("refs", || {
-        (0..pb.elements.len())
-            .into_par_iter()
-            .map(|i| ctx.make_ref(i))
-            .collect()
-    });
-    if ctx.memo.is_some() {
+    let (prior_structure, prior_refs) = match prior {
+        Some(p) => (Some(p.structure), Some((p.refs, p.ref_keys))),
+        None => (None, None),
+    };
+    if let Some((refs, keys)) = prior_refs {
+        ctx.refs = refs;
+        ctx.ref_keys = keys;
+    } else {
+        ctx.refs = crate::timings::time("refs", || {
+            (0..pb.elements.len())
+                .into_par_iter()
+                .map(|i| ctx.make_ref(i))
+                .collect()
+        });
+    }
+    if ctx.memo.is_some() && ctx.ref_keys.len() != ctx.refs.len() {
         ctx.ref_keys = ctx
             .refs
             .par_iter()
@@ -377,7 +417,14 @@ pub fn render_with(
     // In a session, the pages made from the plan's structure alone are taken
     // whole from the previous build when the structure did not change (see [`structure_key`]).
     let kept = std::sync::Mutex::new(Vec::new());
-    let structure = ctx.memo.map(|m| (m, structure_key(&ctx, m.global())));
+    let structure_parts = ctx
+        .memo
+        .is_some()
+        .then(|| structure_parts(&ctx, prior_structure.as_deref()));
+    let structure = ctx
+        .memo
+        .zip(structure_parts.as_deref())
+        .map(|(m, parts)| (m, structure_key(&ctx, m.global(), parts)));
     let reused = structure.and_then(|(m, k)| m.structure_files(k));
     let mut jobs: Vec<Job> = vec![Box::new(|| {
         // print.html puts itself, in parts.
@@ -426,7 +473,7 @@ pub fn render_with(
                     (0..pb.elements.len())
                         .into_par_iter()
                         .map(|i| {
-                            if !ctx.included[i] {
+                            if !ctx.included[i] || (ctx.unchanged(i) && ctx.put_again(&pb.urls[i])?) {
                                 return Ok(String::new());
                             }
                             let (file, text) = pages::element::render(&ctx, i)?;
@@ -467,9 +514,13 @@ pub fn render_with(
         pages: ctx.pages.load(std::sync::atomic::Ordering::Relaxed),
     };
     drop(jobs);
-    drop(ctx);
+    let Ctx { refs, ref_keys, .. } = ctx;
     if let Some(m) = memo {
-        m.finish();
+        m.finish(structure_parts.map(|structure| memo::Elements {
+            refs,
+            ref_keys,
+            structure,
+        }));
     }
     Ok(site)
 }
@@ -516,11 +567,31 @@ fn collisions<'a>(site: &[String], statics: impl Iterator<Item = &'a String>) ->
 /// neighbours), the diagnostics, and the bodies of the missions (the network
 /// pages show them). An edit of a body leaves it unchanged, so those pages are
 /// reused whole. The search index and `print.html` are made apart.
-fn structure_key(ctx: &Ctx, global: memo::Key) -> memo::Key {
+fn structure_key(ctx: &Ctx, global: memo::Key, per_element: &[memo::Key]) -> memo::Key {
+    let mut d = memo::Digest::new();
+    d.field(&global.to_le_bytes());
+    let _ = serde_json::to_writer(&mut d, &ctx.pb.config);
+    for k in per_element {
+        d.field(&k.to_le_bytes());
+    }
+    for diag in &ctx.diags.list {
+        d.field(format!("{diag:?}").as_bytes());
+    }
+    d.finish()
+}
+
+/// Each element's part of [`structure_key`]; when patching, the last build's
+/// (`prior`) for the elements that did not change.
+fn structure_parts(ctx: &Ctx, prior: Option<&[memo::Key]>) -> Vec<memo::Key> {
     let pb = ctx.pb;
-    let per_element: Vec<memo::Key> = (0..pb.elements.len())
+    (0..pb.elements.len())
         .into_par_iter()
         .map(|i| {
+            if let Some(p) = prior
+                && ctx.unchanged(i)
+            {
+                return p[i];
+            }
             let e = &pb.elements[i];
             let mut d = memo::Digest::new();
             let _ = serde_json::to_writer(&mut d, e);
@@ -548,17 +619,7 @@ fn structure_key(ctx: &Ctx, global: memo::Key) -> memo::Key {
             }
             d.finish()
         })
-        .collect();
-    let mut d = memo::Digest::new();
-    d.field(&global.to_le_bytes());
-    let _ = serde_json::to_writer(&mut d, &pb.config);
-    for k in per_element {
-        d.field(&k.to_le_bytes());
-    }
-    for diag in &ctx.diags.list {
-        d.field(format!("{diag:?}").as_bytes());
-    }
-    d.finish()
+        .collect()
 }
 
 /// A short Markdown text (the playbook's description) as HTML, raw HTML escaped.

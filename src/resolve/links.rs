@@ -118,33 +118,41 @@ impl Targets {
     }
 }
 
-/// Resolves every body link; returns, per element, the problems of its links.
-pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, targets: &Targets) -> Vec<Vec<Diagnostic>> {
-    let (links, diags) = (0..pb.elements.len())
+/// What resolving an element's links found besides the links.
+#[derive(Default)]
+pub struct Found {
+    pub diags: Vec<Diagnostic>,
+    /// How many did-you-means it computed ([`Playbook::take_suggestion`]).
+    pub suggestions: usize,
+}
+
+/// Resolves every body link; returns, per element, what its links gave.
+pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, targets: &Targets) -> Vec<Found> {
+    let (links, found) = (0..pb.elements.len())
         .map(|i| element(pb, index, unreadable, targets, i))
         .unzip();
     pb.links = links;
     backlinks(pb);
-    diags
+    found
 }
 
 /// Resolves the body links of the elements `which` again (their bodies
-/// changed, or the headings they point to); returns their problems, in that order.
+/// changed, or the headings they point to); returns what they gave, in that order.
 pub fn relink(
     pb: &mut Playbook,
     index: &Index,
     unreadable: &HashSet<String>,
     targets: &Targets,
     which: &[usize],
-) -> Vec<Vec<Diagnostic>> {
-    let mut diags = Vec::with_capacity(which.len());
+) -> Vec<Found> {
+    let mut found = Vec::with_capacity(which.len());
     for &i in which {
-        let (links, d) = element(pb, index, unreadable, targets, i);
+        let (links, f) = element(pb, index, unreadable, targets, i);
         pb.links[i] = links;
-        diags.push(d);
+        found.push(f);
     }
     backlinks(pb);
-    diags
+    found
 }
 
 /// Element `i`'s body links, resolved, and their problems.
@@ -154,7 +162,9 @@ fn element(
     unreadable: &HashSet<String>,
     targets: &Targets,
     i: usize,
-) -> (Vec<Link>, Vec<Diagnostic>) {
+) -> (Vec<Link>, Found) {
+    let left = || pb.suggestions_left.load(std::sync::atomic::Ordering::Relaxed);
+    let before = left();
     let mut out = Vec::new();
     let file = pb.elements[i].file.as_str();
     let mut links = Vec::with_capacity(pb.scans[i].links.len());
@@ -186,7 +196,10 @@ fn element(
                 Lookup::Unknown => {
                     let help = suggest(pb, target, 0..pb.elements.len())
                         .map(|s| format!("did you mean `[[{s}]]`?"))
-                        .unwrap_or_else(|| "a wiki link names an element by its id, e.g. `[[linkedin/mission]]` or a unique end of it".to_owned());
+                        .unwrap_or_else(|| {
+                            "a wiki link names an element by its id, e.g. `[[linkedin/mission]]` or a unique end of it"
+                                .to_owned()
+                        });
                     out.push(
                         Diagnostic::new(
                             Rule::BrokenLink,
@@ -238,7 +251,10 @@ fn element(
                                 .then(|| did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str())))
                                 .flatten()
                                 .map(|s| format!("did you mean `{}`?", relative(file, s)))
-                                .unwrap_or_else(|| "link to another content file by its path relative to this one, or with `[[id]]`".to_owned());
+                                .unwrap_or_else(|| {
+                                    "link to another content file by its path relative to this one, or with `[[id]]`"
+                                        .to_owned()
+                                });
                             let what = match &joined {
                                 Some(p) => format!("`{}` does not exist (`{p}`)", raw.dest),
                                 None => format!("`{}` points outside content/", raw.dest),
@@ -280,7 +296,11 @@ fn element(
         }
         links.push(link);
     }
-    (links, out)
+    let found = Found {
+        diags: out,
+        suggestions: before - left(),
+    };
+    (links, found)
 }
 
 /// Per element, the elements whose bodies link to it, sorted by id.

@@ -89,7 +89,7 @@ impl Playbook {
 pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Option<Playbook> {
     let (pb, r) = resolve_kept(loaded)?;
     diags.extend(r.diags);
-    diags.extend(r.link_diags.into_iter().flatten());
+    diags.extend(r.links.into_iter().flat_map(|f| f.diags));
     Some(pb)
 }
 
@@ -102,7 +102,7 @@ pub struct Resolution {
     /// The problems of ids, references and networks.
     pub diags: Vec<Diagnostic>,
     /// Per element, the problems of its body links.
-    pub link_diags: Vec<Vec<Diagnostic>>,
+    pub links: Vec<links::Found>,
 }
 
 /// [`resolve`], keeping what it found.
@@ -131,13 +131,13 @@ pub fn resolve_kept(loaded: Loaded) -> Option<(Playbook, Resolution)> {
     references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut diags);
     networks::resolve(&mut pb, &mut diags);
     let targets = links::Targets::new(&pb);
-    let link_diags = links::resolve(&mut pb, &index, &loaded.unreadable_ids, &targets);
+    let found = links::resolve(&mut pb, &index, &loaded.unreadable_ids, &targets);
     let r = Resolution {
         index,
         unreadable: loaded.unreadable_ids,
         targets,
         diags,
-        link_diags,
+        links: found,
     };
     Some((pb, r))
 }

@@ -145,6 +145,21 @@ fn key(ctx: &Ctx, global: Key, i: usize, body: &Html) -> Key {
 }
 
 fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
+    let name = || format!("print_item.html#{}", ctx.pb.urls[i]);
+    let again = ctx.memo().filter(|_| ctx.unchanged(i)).and_then(|m| m.again(&name()));
+    let r = &ctx.refs[i];
+    let placed = |html| Placed {
+        anchor: print_anchor(&ctx.pb.urls[i]),
+        title: &r.title,
+        network: r.network.as_deref(),
+        network_name: r.network_name.as_deref(),
+        status: r.status,
+        status_label: r.status_label.as_deref(),
+        html: Piece::Html(html),
+    };
+    if let Some(piece) = again {
+        return Ok(placed(Fragment(piece)));
+    }
     let body = ctx.body(i, Target::Print);
     let make = |body| {
         ctx.render_fragment(
@@ -157,20 +172,11 @@ fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
     let html = match ctx.memo() {
         Some(m) => {
             let key = key(ctx, m.global(), i, &body);
-            Fragment(m.page(&format!("print_item.html#{}", ctx.pb.urls[i]), key, || make(body))?)
+            Fragment(m.page(&name(), key, || make(body))?)
         }
         None => Fragment(make(body)?),
     };
-    let r = &ctx.refs[i];
-    Ok(Placed {
-        anchor: print_anchor(&ctx.pb.urls[i]),
-        title: &r.title,
-        network: r.network.as_deref(),
-        network_name: r.network_name.as_deref(),
-        status: r.status,
-        status_label: r.status_label.as_deref(),
-        html: Piece::Html(html),
-    })
+    Ok(placed(html))
 }
 
 /// Renders `print.html` and hands it to the sink (in parts: never joined in memory).
