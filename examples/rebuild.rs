@@ -1,6 +1,7 @@
 //! Rebuild time of a `watch` session after one edit, without the watcher and the server:
-//! builds DIR once, then N times appends a sentence to one tactic and rebuilds,
-//! printing each rebuild's time and the median.
+//! builds DIR once, then N times appends a sentence to one tactic and rebuilds
+//! (told which file changed, as `serve` is by its watcher), printing each
+//! rebuild's time and the median.
 //!
 //!     cargo run --release --example rebuild -- DIR OUT [N]
 //!
@@ -51,7 +52,13 @@ fn main() {
         std::fs::write(f, text).expect("write a tactic");
         let t = Instant::now();
         let cpu0 = cpu_ms();
-        if let Err(e) = session.build() {
+        // What a watcher would report, as `serve` passes it on.
+        let rel = f
+            .strip_prefix(&dir)
+            .expect("below the playbook")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if let Err(e) = session.build_after(Some(&std::collections::BTreeSet::from([rel]))) {
             eprintln!("rebuild failed: {e}");
             std::process::exit(1);
         }

@@ -83,14 +83,14 @@ impl Session {
 
     /// Analyses the playbook: an edit of bodies alone patches the last
     /// analysis ([`Kept::patch`]), anything else analyses it afresh.
-    fn analyze(&mut self) -> Result<Analysis, BuildError> {
+    fn analyze(&mut self, changed: Option<&std::collections::BTreeSet<String>>) -> Result<Analysis, BuildError> {
         let today = self.opts.today.as_deref();
         if let Some(kept) = &mut self.kept
-            && let Changes::Bodies(bodies) = self
-                .files
-                .refresh(&self.dir, Some(&self.out))
-                .map_err(|e| BuildError::Analyze(AnalyzeError::Load(e)))?
-            && let Some(patched) = kept.patch(bodies, today).map_err(BuildError::Analyze)?
+            && let Changes::Bodies(bodies) =
+                crate::timings::time("refresh", || self.files.refresh(&self.dir, Some(&self.out), changed))
+                    .map_err(|e| BuildError::Analyze(AnalyzeError::Load(e)))?
+            && let Some(patched) =
+                crate::timings::time("patch", || kept.patch(bodies, today)).map_err(BuildError::Analyze)?
         {
             crate::timings::note(
                 "elements patched",
@@ -125,9 +125,19 @@ impl Session {
 
     /// Builds the playbook; on any error the output is left as it was.
     pub fn build(&mut self) -> Result<BuildReport, BuildError> {
+        self.build_after(None)
+    }
+
+    /// [`Session::build`] after a watcher saw `changed` (paths relative to the
+    /// playbook, `/`-separated; `""` when it lost track): when they are content
+    /// files this session has read, only those are looked at, not every file.
+    pub fn build_after(
+        &mut self,
+        changed: Option<&std::collections::BTreeSet<String>>,
+    ) -> Result<BuildReport, BuildError> {
         let start = Instant::now();
         write::check_output(&self.dir, &self.out).map_err(BuildError::Write)?;
-        let analysis = crate::timings::time("analyze", || self.analyze()).inspect_err(|_| {
+        let analysis = crate::timings::time("analyze", || self.analyze(changed)).inspect_err(|_| {
             self.kept = None;
             self.dirty = None;
         })?;
@@ -208,7 +218,7 @@ impl Session {
             }
             // Writing in place failed half-way (a file where a folder must go,
             // a file someone locked): the whole output, staged, once more.
-            Err(BuildError::Write(_)) if previous.is_some() => self.build(),
+            Err(BuildError::Write(_)) if previous.is_some() => self.build_after(changed),
             Err(e) => {
                 // Rendering failed before anything was written: the output is
                 // still what `previous` says. A failed write: start afresh.

@@ -180,17 +180,50 @@ impl Cache {
     /// What changed since the last load, reading only the files whose stamp
     /// changed and remembering them. After [`Changes::Other`], [`load_with`]
     /// loads the playbook (reusing what this read).
-    pub fn refresh(&mut self, root: &Path, skip: Option<&Path>) -> Result<Changes, LoadError> {
+    ///
+    /// `changed`: the paths (relative to `root`, `/`-separated) a watcher saw
+    /// change since the last load, if it knows. When each one under
+    /// `content/` is a content file the cache has, only those are looked at;
+    /// otherwise (or `None`) every content file is.
+    pub fn refresh(
+        &mut self,
+        root: &Path,
+        skip: Option<&Path>,
+        changed: Option<&std::collections::BTreeSet<String>>,
+    ) -> Result<Changes, LoadError> {
         let Some(before) = self.settings else {
             return Ok(Changes::Other);
         };
         if settings(root)?.key != before {
             return Ok(Changes::Other);
         }
-        let found = walk(root, skip)?;
-        if found.len() != self.files.len() || found.iter().any(|f| !self.files.contains_key(&f.rel)) {
-            return Ok(Changes::Other);
-        }
+        let known = changed.and_then(|paths| {
+            let mut known = Vec::new();
+            for p in paths {
+                if p == "content" || p.starts_with("content/") {
+                    // A folder, or a file the last load did not have: walk.
+                    self.files.contains_key(p).then_some(())?;
+                    known.push(Found {
+                        path: root.join(p),
+                        rel: p.clone(),
+                    });
+                } else if p.is_empty() {
+                    return None;
+                }
+            }
+            Some(known)
+        });
+        let whole = known.is_none();
+        let found = match known {
+            Some(known) => known,
+            None => {
+                let found = walk(root, skip)?;
+                if found.len() != self.files.len() || found.iter().any(|f| !self.files.contains_key(&f.rel)) {
+                    return Ok(Changes::Other);
+                }
+                found
+            }
+        };
         let results = read(&found, Some(&self.files), &self.networks);
         let mut bodies = Vec::new();
         let mut other = false;
@@ -207,7 +240,18 @@ impl Cache {
                 _ => other = true,
             }
         }
-        self.remember(&found, &results);
+        if whole {
+            self.remember(&found, &results);
+        } else {
+            self.hits = self.files.len() - results.iter().filter(|r| !r.3).count();
+            for (f, (hash, result, stamp, _)) in found.iter().zip(results) {
+                if hash == 0 {
+                    self.files.remove(&f.rel);
+                } else {
+                    self.files.insert(f.rel.clone(), Cached { hash, result, stamp });
+                }
+            }
+        }
         Ok(if other { Changes::Other } else { Changes::Bodies(bodies) })
     }
 

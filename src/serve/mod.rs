@@ -149,7 +149,7 @@ fn run(opts: Options, listen: Option<Listen>) -> i32 {
 
     // The first build: a playbook with errors is served with its overlay; a
     // missing playbook or an unwritable output stops here.
-    if let Outcome::Fatal = builder.build() {
+    if let Outcome::Fatal = builder.build(None) {
         return USAGE;
     }
     if stop_rx.try_recv().is_ok() {
@@ -327,7 +327,8 @@ enum Outcome {
 }
 
 impl Builder {
-    fn build(&self) -> Outcome {
+    /// Builds; `changed`: the paths the watcher saw change, if any.
+    fn build(&self, changed: Option<&BTreeSet<String>>) -> Outcome {
         let mut digest = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         // The digest of the sources is taken beside the build, not before it.
         let root = self.root.clone();
@@ -338,7 +339,7 @@ impl Builder {
             hub.building();
         }
         let mut session = self.session.lock().unwrap_or_else(|e| e.into_inner());
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build()));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build_after(changed)));
         if result.is_err() {
             // What a build that crashed half-way kept is not trusted.
             session.forget();
@@ -469,7 +470,7 @@ fn rebuild_loop(builder: &Builder, rx: &Receiver<Change>, mut watcher: Watcher, 
         }
         say!("\n{} {}", clock(), describe(&paths, !unknown.is_empty()));
         // A panic in printing (never in building: it is caught) must not end watching.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build()));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build(Some(&paths))));
     }
 }
 
