@@ -144,21 +144,13 @@ fn key(ctx: &Ctx, global: Key, i: usize, body: &Html) -> Key {
     d.finish()
 }
 
-fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
+/// Element `i` as `print_item.html` renders it (patching, the last build's if it did not change).
+fn piece(ctx: &Ctx, i: usize) -> Result<Fragment, RenderError> {
     let name = || format!("print_item.html#{}", ctx.pb.urls[i]);
-    let again = ctx.memo().filter(|_| ctx.unchanged(i)).and_then(|m| m.again(&name()));
-    let r = &ctx.refs[i];
-    let placed = |html| Placed {
-        anchor: print_anchor(&ctx.pb.urls[i]),
-        title: &r.title,
-        network: r.network.as_deref(),
-        network_name: r.network_name.as_deref(),
-        status: r.status,
-        status_label: r.status_label.as_deref(),
-        html: Piece::Html(html),
-    };
-    if let Some(piece) = again {
-        return Ok(placed(Fragment(piece)));
+    if ctx.unchanged(i)
+        && let Some(piece) = ctx.memo().and_then(|m| m.again(&name()))
+    {
+        return Ok(Fragment(piece));
     }
     let body = ctx.body(i, Target::Print);
     let make = |body| {
@@ -169,28 +161,65 @@ fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
             },
         )
     };
-    let html = match ctx.memo() {
+    Ok(match ctx.memo() {
         Some(m) => {
             let key = key(ctx, m.global(), i, &body);
             Fragment(m.page(&name(), key, || make(body))?)
         }
         None => Fragment(make(body)?),
-    };
-    Ok(placed(html))
+    })
+}
+
+fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
+    let r = &ctx.refs[i];
+    Ok(Placed {
+        anchor: print_anchor(&ctx.pb.urls[i]),
+        title: &r.title,
+        network: r.network.as_deref(),
+        network_name: r.network_name.as_deref(),
+        status: r.status,
+        status_label: r.status_label.as_deref(),
+        html: Piece::Html(piece(ctx, i)?),
+    })
 }
 
 /// Renders `print.html` and hands it to the sink (in parts: never joined in memory).
 pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
     let pb = ctx.pb;
+    // MOST order, then by network and id.
+    let order: Vec<(Step, Vec<usize>)> = Step::ALL
+        .iter()
+        .map(|&step| {
+            let mut idx: Vec<usize> = pb.by_step(step).filter(|&i| ctx.included[i]).collect();
+            idx.sort_by(|&a, &b| {
+                let (ea, eb) = (&pb.elements[a], &pb.elements[b]);
+                (ea.network.is_some(), &ea.network, &ea.key).cmp(&(eb.network.is_some(), &eb.network, &eb.key))
+            });
+            (step, idx)
+        })
+        .collect();
+    // Patching, the page around the pieces is the last build's: it is made
+    // from the elements' references and order, which did not change.
+    let again = ctx.memo().filter(|m| m.patching()).and_then(|m| m.again(PATH));
+    if let Some(page) = again {
+        let pieces = crate::timings::time("print data", || {
+            order
+                .iter()
+                .flat_map(|(_, idx)| idx)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|&i| piece(ctx, i))
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        let html: Vec<&[u8]> = pieces.iter().map(|f| &f.0[..]).collect();
+        if let Some(parts) = splice(&page, &html) {
+            return ctx.put_parts(PATH, &parts);
+        }
+    }
     let sections = crate::timings::time("print data", || {
-        Step::ALL
-            .iter()
-            .map(|&step| -> Result<Section, RenderError> {
-                let mut idx: Vec<usize> = pb.by_step(step).filter(|&i| ctx.included[i]).collect();
-                idx.sort_by(|&a, &b| {
-                    let (ea, eb) = (&pb.elements[a], &pb.elements[b]);
-                    (ea.network.is_some(), &ea.network, &ea.key).cmp(&(eb.network.is_some(), &eb.network, &eb.key))
-                });
+        order
+            .into_iter()
+            .map(|(step, idx)| -> Result<Section, RenderError> {
                 Ok(Section {
                     step,
                     label: ctx.t(&format!("steps_{}", step.name())),
@@ -211,9 +240,7 @@ pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
             pieces.push(f);
         }
     }
-    let page = crate::timings::time("print tera", || {
-        ctx.page("print.html", "print.html", "print", &pb.config.title, &data)
-    })?;
+    let page = crate::timings::time("print tera", || ctx.page(PATH, PATH, "print", &pb.config.title, &data))?;
     let html: Vec<&[u8]> = pieces.iter().map(|f| &f.0[..]).collect();
     if let Some(parts) = splice(&page.bytes, &html) {
         return ctx.put_parts(&page.path, &parts);
@@ -225,9 +252,12 @@ pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
             item.html = Piece::Html(f);
         }
     }
-    let html = ctx.render_page("print.html", "print.html", "print", &pb.config.title, &data)?;
-    ctx.put(&OutFile::new("print.html", html))
+    let html = ctx.render_page(PATH, PATH, "print", &pb.config.title, &data)?;
+    ctx.put(&OutFile::new(PATH, html))
 }
+
+/// The page, and its template.
+const PATH: &str = "print.html";
 
 #[cfg(test)]
 mod tests {
