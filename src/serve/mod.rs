@@ -331,10 +331,17 @@ impl Builder {
     fn build(&self, changed: Option<&BTreeSet<String>>) -> Outcome {
         let mut digest = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         // The digest of the sources is taken beside the build, not before it.
+        // Not for an edit of content files alone: such a build reads only
+        // them (no flood of events to lose), and walking every source beside
+        // it would slow it down. The digest is then older than the build: a
+        // later rescan finds a difference and builds once more, that is all.
+        let edit = changed.is_some_and(|paths| paths.iter().all(|p| p.starts_with("content/") && p.ends_with(".md")));
         let root = self.root.clone();
-        let fingerprint = std::thread::Builder::new()
-            .name("mostbook-digest".to_owned())
-            .spawn(move || watch::fingerprint(&root));
+        let fingerprint = (!edit).then(|| {
+            std::thread::Builder::new()
+                .name("mostbook-digest".to_owned())
+                .spawn(move || watch::fingerprint(&root))
+        });
         if let Some(hub) = &self.hub {
             hub.building();
         }
@@ -354,10 +361,11 @@ impl Builder {
             }
         }
         report(&result);
-        *digest = match fingerprint {
-            Ok(thread) => thread.join().unwrap_or(0),
-            Err(_) => watch::fingerprint(&self.root),
-        };
+        match fingerprint {
+            Some(Ok(thread)) => *digest = thread.join().unwrap_or(0),
+            Some(Err(_)) => *digest = watch::fingerprint(&self.root),
+            None => {}
+        }
         // A large playbook takes a while to free: not on the way of the next build.
         let _ = std::thread::Builder::new().spawn(move || drop(result));
         outcome
