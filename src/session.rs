@@ -35,7 +35,7 @@ type Digest = u128;
 /// Digests of the files of a site, by path.
 type Digests = HashMap<String, Digest>;
 /// Files to write: path and bytes.
-type Files = Vec<(String, Vec<u8>)>;
+type Files = Vec<(String, write::Bytes)>;
 
 pub struct Session {
     dir: PathBuf,
@@ -167,7 +167,7 @@ impl Session {
                 None => Some(write::Stage::begin(dir, out).map_err(BuildError::Write)?),
                 Some(_) => None,
             };
-            let rec = Recorder::new(previous.as_ref(), stage.as_ref());
+            let rec = Recorder::new(previous.as_ref(), stage.as_ref(), out);
             let site = crate::timings::time("render", || {
                 render::render_with(
                     pb,
@@ -236,14 +236,18 @@ impl Session {
 struct Recorder<'a> {
     previous: Option<&'a Digests>,
     stage: Option<&'a write::Stage>,
-    state: Mutex<(Digests, HashMap<String, Vec<u8>>)>,
+    /// The output folder, where a big file that changed is written beside its
+    /// place right away ([`write::prepare`]).
+    out: &'a std::path::Path,
+    state: Mutex<(Digests, HashMap<String, write::Bytes>)>,
 }
 
 impl<'a> Recorder<'a> {
-    fn new(previous: Option<&'a Digests>, stage: Option<&'a write::Stage>) -> Self {
+    fn new(previous: Option<&'a Digests>, stage: Option<&'a write::Stage>, out: &'a std::path::Path) -> Self {
         Recorder {
             previous,
             stage,
+            out,
             state: Mutex::default(),
         }
     }
@@ -283,14 +287,21 @@ impl Sink for Recorder<'_> {
             stage.put_parts(path, parts)?;
         }
         let unchanged = self.previous.is_none_or(|p| p.get(path) == Some(&digest));
+        let bytes = match (unchanged, parts) {
+            (true, _) => None,
+            // Files at the root only: their folder is there.
+            (false, [_, _, ..]) if !path.contains('/') => {
+                Some(write::Bytes::Prepared(write::prepare(self.out, path, parts)?))
+            }
+            _ => Some(write::Bytes::Memory(parts.concat())),
+        };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.0.insert(path.to_owned(), digest);
         // A later file of the same path replaces an earlier one (static/ over the theme's).
-        if unchanged {
-            state.1.remove(path);
-        } else {
-            state.1.insert(path.to_owned(), parts.concat());
-        }
+        match bytes {
+            None => state.1.remove(path),
+            Some(b) => state.1.insert(path.to_owned(), b),
+        };
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 mod update;
-pub use update::{still_ours, update};
+pub use update::{Bytes, Prepared, prepare, still_ours, update};
 
 /// The file that marks a folder as mostbook's output.
 pub const MARKER: &str = ".mostbook-output";
