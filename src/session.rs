@@ -262,6 +262,21 @@ impl<'a> Recorder<'a> {
 }
 
 impl Sink for Recorder<'_> {
+    fn put_again_all(&self, paths: &[&str]) -> bool {
+        let Some(previous) = self.previous.filter(|_| self.stage.is_none()) else {
+            return false;
+        };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !paths.iter().all(|p| previous.contains_key(*p)) {
+            return false;
+        }
+        for p in paths {
+            state.0.insert((*p).to_owned(), previous[*p]);
+            state.1.remove(*p);
+        }
+        true
+    }
+
     /// Writing in place, a file the output holds as last written.
     fn put_again(&self, path: &str) -> bool {
         let Some(digest) = self.previous.filter(|_| self.stage.is_none()).and_then(|p| p.get(path)) else {

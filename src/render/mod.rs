@@ -58,6 +58,11 @@ pub trait Sink: Sync {
     fn put_again(&self, _path: &str) -> bool {
         false
     }
+
+    /// [`Sink::put_again`] for many files at once: all of them, or none.
+    fn put_again_all(&self, _paths: &[&str]) -> bool {
+        false
+    }
 }
 
 impl Sink for crate::write::Stage {
@@ -259,6 +264,21 @@ impl Ctx<'_> {
         .map_err(RenderError::Write)?;
         self.count(path);
         Ok(())
+    }
+
+    /// [`Ctx::put_again`] for the pages of many unchanged elements at once
+    /// (one lock, not one per page); `false`: none was put.
+    pub fn put_again_all(&self, paths: &[&str]) -> bool {
+        if paths.is_empty() || !self.sink.put_again_all(paths) {
+            return false;
+        }
+        self.files.fetch_add(paths.len(), std::sync::atomic::Ordering::Relaxed);
+        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+        self.pages.fetch_add(pages, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut p) = self.paths.lock() {
+            p.extend(paths.iter().map(|s| (*s).to_owned()));
+        }
+        true
     }
 
     fn count(&self, path: &str) {
@@ -466,6 +486,13 @@ pub fn render_with(
             }
         }
     }
+    // Patching: the pages of the elements that did not change, as they are.
+    let again: Vec<&str> = (0..pb.elements.len())
+        .filter(|&i| ctx.included[i] && ctx.unchanged(i))
+        .map(|i| pb.urls[i].as_str())
+        .collect();
+    let all_again = ctx.put_again_all(&again);
+    drop(again);
     let (texts, others) = crate::timings::time("pages", || {
         rayon::join(
             || {
@@ -473,7 +500,7 @@ pub fn render_with(
                     (0..pb.elements.len())
                         .into_par_iter()
                         .map(|i| {
-                            if !ctx.included[i] || (ctx.unchanged(i) && ctx.put_again(&pb.urls[i])?) {
+                            if !ctx.included[i] || (ctx.unchanged(i) && (all_again || ctx.put_again(&pb.urls[i])?)) {
                                 return Ok(String::new());
                             }
                             let (file, text) = pages::element::render(&ctx, i)?;
