@@ -127,11 +127,16 @@ pub fn resolve_kept(loaded: Loaded) -> Option<(Playbook, Resolution)> {
         suggestions_left: SUGGESTIONS.into(),
     };
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let index = ids::check(&mut pb, &mut diags);
-    references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut diags);
-    networks::resolve(&mut pb, &mut diags);
+    use crate::timings::time;
+    let index = time("ids", || ids::check(&mut pb, &mut diags));
+    time("references", || {
+        references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut diags);
+    });
+    time("networks", || networks::resolve(&mut pb, &mut diags));
     let targets = links::Targets::new(&pb);
-    let found = links::resolve(&mut pb, &index, &loaded.unreadable_ids, &targets);
+    let found = time("links", || {
+        links::resolve(&mut pb, &index, &loaded.unreadable_ids, &targets)
+    });
     let r = Resolution {
         index,
         unreadable: loaded.unreadable_ids,
