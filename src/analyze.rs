@@ -93,9 +93,8 @@ pub struct Kept {
 pub struct Patched {
     pub analysis: Analysis,
     /// Per element: whether anything of it may have changed since the last
-    /// analysis (its body, its problems, the bodies linking to it). `None`:
-    /// everything may have (the playbook was analysed afresh).
-    pub dirty: Option<Vec<bool>>,
+    /// analysis (its body, its problems, the bodies linking to it).
+    pub dirty: Vec<bool>,
 }
 
 /// [`analyze_with`] for a session: the playbook and what resolving and
@@ -279,9 +278,6 @@ impl Kept {
             sources: self.sources.clone(),
             today,
         };
-        Ok(Some(Patched {
-            analysis,
-            dirty: Some(dirty),
-        }))
+        Ok(Some(Patched { analysis, dirty }))
     }
 }

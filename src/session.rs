@@ -92,17 +92,11 @@ impl Session {
             && let Some(patched) =
                 crate::timings::time("patch", || kept.patch(bodies, today)).map_err(BuildError::Analyze)?
         {
-            crate::timings::note(
-                "elements patched",
-                patched.dirty.iter().flatten().filter(|d| **d).count(),
-            );
-            self.dirty = match (self.dirty.take(), patched.dirty) {
-                (Some(mut all), Some(now)) => {
-                    all.iter_mut().zip(now).for_each(|(a, n)| *a |= n);
-                    Some(all)
-                }
-                _ => None,
-            };
+            crate::timings::note("elements patched", patched.dirty.iter().filter(|d| **d).count());
+            // Since the last render: what this patch changed, and what earlier ones did.
+            if let Some(all) = &mut self.dirty {
+                all.iter_mut().zip(patched.dirty).for_each(|(a, n)| *a |= n);
+            }
             return Ok(patched.analysis);
         }
         self.kept = None;
