@@ -727,6 +727,60 @@ mod tests {
     }
 
     #[test]
+    fn refresh_tells_an_edit_of_bodies_from_any_other() {
+        let dir = std::env::temp_dir().join(format!("mostbook-refresh-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("playbook.yaml"), "title: T\n").unwrap();
+        let file = |name: &str, title: &str, body: &str| {
+            std::fs::write(
+                dir.join("content").join(name),
+                format!("---\nstep: mission\ntitle: {title}\n---\n{body}\n"),
+            )
+            .unwrap();
+        };
+        file("a.md", "A", "Body.");
+        file("b.md", "B", "Body.");
+        let mut cache = Cache::default();
+        let kind = |c: Changes| match c {
+            Changes::Bodies(b) => b.iter().map(|b| b.file.clone()).collect::<Vec<_>>().join(","),
+            Changes::Other => "other".to_owned(),
+        };
+        // Nothing loaded yet: nothing to compare with.
+        assert_eq!(kind(cache.refresh(&dir, None, None).unwrap()), "other");
+        load_with(&dir, None, Some(&mut cache)).unwrap();
+        assert_eq!(kind(cache.refresh(&dir, None, None).unwrap()), "");
+        file("a.md", "A", "Another body, with [a link](b.md).");
+        let Changes::Bodies(b) = cache.refresh(&dir, None, None).unwrap() else {
+            panic!("a body edit")
+        };
+        assert_eq!(b.len(), 1);
+        assert!(b[0].text.contains("Another body"));
+        assert_eq!(b[0].scan.links.len(), 1);
+        // Told by a watcher: only the files named are looked at.
+        file("b.md", "B", "New body.");
+        let only_a = std::collections::BTreeSet::from(["content/a.md".to_owned()]);
+        assert_eq!(kind(cache.refresh(&dir, None, Some(&only_a)).unwrap()), "");
+        let both = std::collections::BTreeSet::from(["content/b.md".to_owned(), "static/x.png".to_owned()]);
+        assert_eq!(kind(cache.refresh(&dir, None, Some(&both)).unwrap()), "content/b.md");
+        // A front-matter, a new file, a folder, playbook.yaml: anything else.
+        file("a.md", "A2", "Another body.");
+        assert_eq!(kind(cache.refresh(&dir, None, None).unwrap()), "other");
+        load_with(&dir, None, Some(&mut cache)).unwrap();
+        file("c.md", "C", "Body.");
+        assert_eq!(kind(cache.refresh(&dir, None, None).unwrap()), "other");
+        let new = std::collections::BTreeSet::from(["content/c.md".to_owned()]);
+        assert_eq!(kind(cache.refresh(&dir, None, Some(&new)).unwrap()), "other");
+        let folder = std::collections::BTreeSet::from(["content".to_owned()]);
+        assert_eq!(kind(cache.refresh(&dir, None, Some(&folder)).unwrap()), "other");
+        std::fs::remove_file(dir.join("content/c.md")).unwrap();
+        assert_eq!(kind(cache.refresh(&dir, None, None).unwrap()), "");
+        std::fs::write(dir.join("playbook.yaml"), "title: T2\n").unwrap();
+        assert_eq!(kind(cache.refresh(&dir, None, None).unwrap()), "other");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn path_ids() {
         assert_eq!(path_id("content/linkedin/tactics/t.md"), "linkedin/tactics/t");
     }
