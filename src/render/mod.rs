@@ -52,6 +52,19 @@ pub trait Sink: Sync {
     fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), crate::write::WriteError> {
         self.put(path, &parts.concat())
     }
+
+    /// A file written by `write` as it is made (called once): a sink that
+    /// writes to disk streams it; this default gathers it, then [`Sink::put`]s it.
+    /// An error of `write` fails the file, and comes back inside the [`WriteError::Io`](crate::write::WriteError::Io).
+    fn put_stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), crate::write::WriteError> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| crate::write::WriteError::Io(path.into(), e))?;
+        self.put(path, &bytes)
+    }
 }
 
 impl Sink for crate::write::Stage {
@@ -61,6 +74,14 @@ impl Sink for crate::write::Stage {
 
     fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), crate::write::WriteError> {
         crate::write::Stage::put_parts(self, path, parts)
+    }
+
+    fn put_stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), crate::write::WriteError> {
+        crate::write::Stage::put_stream(self, path, write)
     }
 }
 
@@ -102,6 +123,21 @@ impl std::fmt::Display for RenderError {
             RenderError::Write(e) => e.fmt(f),
             RenderError::Static(m) => f.write_str(m),
         }
+    }
+}
+
+/// Carried through the writer of a streamed file ([`Ctx::put_stream`]).
+impl std::error::Error for RenderError {}
+
+/// What failed a streamed file: a [`RenderError`] carried through its writer
+/// comes back as it was; anything else is the sink's.
+fn stream_failure(e: crate::write::WriteError) -> RenderError {
+    match e {
+        crate::write::WriteError::Io(p, e) => match e.downcast::<RenderError>() {
+            Ok(render) => render,
+            Err(e) => RenderError::Write(crate::write::WriteError::Io(p, e)),
+        },
+        e => RenderError::Write(e),
     }
 }
 
@@ -251,6 +287,30 @@ impl Ctx<'_> {
             _ => self.sink.put_parts(path, parts),
         }
         .map_err(RenderError::Write)?;
+        self.count(path);
+        Ok(())
+    }
+
+    /// Hands the sink a file that `write` writes as it is made, counting it.
+    /// `write` returns what fails it as an `io::Error`: the writer's own, or a
+    /// [`RenderError`] inside one ([`std::io::Error::other`]), which comes back as it was.
+    pub fn put_stream(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), RenderError> {
+        let mut write = Some(write);
+        let written = self.sink.put_stream(path, &mut |w| match write.take() {
+            Some(write) => write(w),
+            None => Ok(()),
+        });
+        written.map_err(stream_failure)?;
+        self.count(path);
+        Ok(())
+    }
+
+    /// Counts a file handed to the sink.
+    fn count(&self, path: &str) {
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut p) = self.paths.lock() {
             p.push(path.to_owned());
@@ -258,7 +318,6 @@ impl Ctx<'_> {
         if path.ends_with(".html") {
             self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        Ok(())
     }
 }
 
@@ -576,6 +635,52 @@ pub fn markdown_inline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_file_is_kept_whole_by_a_sink_that_does_not_stream() {
+        let memory = Memory::default();
+        let mut write = |w: &mut dyn std::io::Write| {
+            w.write_all(b"one, ")?;
+            w.write_all(b"two")
+        };
+        memory.put_stream("a/b.txt", &mut write).unwrap();
+        assert_eq!(memory.0.lock().unwrap()["a/b.txt"], b"one, two");
+        let mut fail = |w: &mut dyn std::io::Write| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("no more"))
+        };
+        let e = memory.put_stream("c.txt", &mut fail).unwrap_err().to_string();
+        assert!(e.contains("c.txt") && e.contains("no more"), "{e}");
+        assert!(!memory.0.lock().unwrap().contains_key("c.txt"));
+    }
+
+    #[test]
+    fn a_render_error_comes_back_through_a_streamed_file_as_it_was() {
+        let template = RenderError::Template {
+            template: "print_item.html".to_owned(),
+            message: "boom".to_owned(),
+        };
+        let carried = crate::write::WriteError::Io("print.html".into(), std::io::Error::other(template));
+        match stream_failure(carried) {
+            RenderError::Template { template, message } => {
+                assert_eq!((&*template, &*message), ("print_item.html", "boom"))
+            }
+            other => panic!("{other}"),
+        }
+        // The element page that could not be written, not the file streamed.
+        let page = crate::write::WriteError::Io("x/page.html".into(), std::io::ErrorKind::StorageFull.into());
+        let carried = crate::write::WriteError::Io(
+            "search-index.js".into(),
+            std::io::Error::other(RenderError::Write(page)),
+        );
+        let e = stream_failure(carried).to_string();
+        assert!(e.contains("x/page.html") && !e.contains("search-index"), "{e}");
+        // The writer's own error: the sink's.
+        let disk = crate::write::WriteError::Io("print.html".into(), std::io::ErrorKind::StorageFull.into());
+        assert!(
+            matches!(stream_failure(disk), RenderError::Write(crate::write::WriteError::Io(p, _)) if p.ends_with("print.html"))
+        );
+    }
 
     #[test]
     fn a_static_file_may_not_take_the_place_of_a_folder_or_sit_under_a_file() {
