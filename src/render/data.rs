@@ -1,6 +1,6 @@
 //! The site's data files: `playbook.json`, the search index, `graph.svg`, `sitemap.xml`.
 
-use super::{Ctx, OutFile};
+use super::{Ctx, OutFile, RenderError};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -46,62 +46,85 @@ struct SearchEntry<'a> {
     b: String,
 }
 
+/// How many elements [`search_index`] takes at a time.
+const CHUNK: usize = 1024;
+
 /// `search-index.js`: titles and bodies' plain text, as a script so that search
-/// works from file:// (no fetch).
-pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::RenderError> {
+/// works from file:// (no fetch). `page(i)` makes element `i`'s page (its
+/// file is the caller's) and returns its plain text: the pages are made here,
+/// a chunk at a time in parallel, and the index written as they come, so that
+/// neither the texts nor the index are ever whole in memory.
+pub fn search_index(ctx: &Ctx, page: impl Fn(usize) -> Result<String, RenderError> + Sync) -> Result<(), RenderError> {
+    let included: Vec<usize> = (0..ctx.pb.elements.len()).filter(|&i| ctx.included[i]).collect();
+    ctx.put_stream("search-index.js", |w| {
+        let entry = |i: usize| page(i).map(|text| search_entry(ctx, i, &text));
+        write_index(&included, CHUNK, entry, w)
+    })
+}
+
+/// Writes the index of `elements` to `w`: `entry(i)` of each (made a chunk
+/// of `chunk` at a time, in parallel), joined: the bytes `serde_json`
+/// writes for the whole list, in a script.
+fn write_index(
+    elements: &[usize],
+    chunk: usize,
+    entry: impl Fn(usize) -> Result<std::sync::Arc<[u8]>, RenderError> + Sync,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let pb = ctx.pb;
-    // Each entry as JSON on its own (in a session, reused while its fields are
-    // the same), then joined: the bytes `serde_json` writes for the whole list.
-    let entries: Vec<std::sync::Arc<[u8]>> = (0..pb.elements.len())
-        .into_par_iter()
-        .filter(|&i| ctx.included[i])
-        .map(|i| {
-            let r = &ctx.refs[i];
-            let (t, u, s, n) = (
-                &r.title,
-                &pb.urls[i],
-                &r.step_label,
-                r.network_name.as_deref().unwrap_or(""),
-            );
-            let make = || -> std::sync::Arc<[u8]> {
-                let entry = SearchEntry {
-                    t,
-                    u,
-                    s,
-                    n,
-                    b: squash_whitespace(&texts[i]),
-                };
-                let mut out = Vec::new();
-                let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
-                // Strings and a struct: writing into memory cannot fail.
-                let _ = entry.serialize(&mut json);
-                std::sync::Arc::from(out)
-            };
-            match ctx.memo() {
-                Some(m) => {
-                    let mut d = crate::render::memo::Digest::new();
-                    for f in [t.as_str(), u.as_str(), s.as_str(), n, texts[i].as_str()] {
-                        d.field(f.as_bytes());
-                    }
-                    let name = format!("search#{u}");
-                    m.piece(&name, d.finish(), make)
-                }
-                None => make(),
+    w.write_all(b"window.MOSTBOOK_SEARCH = [")?;
+    for (k, part) in elements.chunks(chunk.max(1)).enumerate() {
+        let entries = part
+            .par_iter()
+            .map(|&i| entry(i))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(std::io::Error::other)?;
+        for (j, e) in entries.iter().enumerate() {
+            if k > 0 || j > 0 {
+                w.write_all(b",")?;
             }
-        })
-        .collect();
-    // Written in parts, never joined in memory (19 MB at 10k elements).
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * entries.len() + 2);
-    parts.push(b"window.MOSTBOOK_SEARCH = [");
-    for (k, e) in entries.iter().enumerate() {
-        if k > 0 {
-            parts.push(b",");
+            w.write_all(e)?;
         }
-        parts.push(e);
     }
-    parts.push(b"];\n");
-    ctx.put_parts("search-index.js", &parts)
+    w.write_all(b"];\n")
+}
+
+/// Element `i`'s entry of the search index as JSON (in a session, reused
+/// while its fields are the same).
+fn search_entry(ctx: &Ctx, i: usize, text: &str) -> std::sync::Arc<[u8]> {
+    let pb = ctx.pb;
+    let r = &ctx.refs[i];
+    let (t, u, s, n) = (
+        &r.title,
+        &pb.urls[i],
+        &r.step_label,
+        r.network_name.as_deref().unwrap_or(""),
+    );
+    let make = || -> std::sync::Arc<[u8]> {
+        let entry = SearchEntry {
+            t,
+            u,
+            s,
+            n,
+            b: squash_whitespace(text),
+        };
+        let mut out = Vec::new();
+        let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+        // Strings and a struct: writing into memory cannot fail.
+        let _ = entry.serialize(&mut json);
+        std::sync::Arc::from(out)
+    };
+    match ctx.memo() {
+        Some(m) => {
+            let mut d = crate::render::memo::Digest::new();
+            for f in [t.as_str(), u.as_str(), s.as_str(), n, text] {
+                d.field(f.as_bytes());
+            }
+            let name = format!("search#{u}");
+            m.piece(&name, d.finish(), make)
+        }
+        None => make(),
+    }
 }
 
 /// JSON that can sit in a `<script>`: `<` written `\u003c` inside strings
@@ -247,6 +270,29 @@ fn sitemap(ctx: &Ctx, base: &str, published: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_written_a_chunk_at_a_time_is_the_whole_list_whatever_the_chunk() {
+        let entry = |i: usize| -> Result<std::sync::Arc<[u8]>, RenderError> {
+            Ok(std::sync::Arc::from(serde_json::to_vec(&format!("e{i}")).unwrap()))
+        };
+        for elements in [vec![], vec![3], vec![0, 2, 5, 6, 7, 9, 10]] {
+            let names: Vec<String> = elements.iter().map(|i| format!("e{i}")).collect();
+            let want = format!("window.MOSTBOOK_SEARCH = {};\n", serde_json::to_string(&names).unwrap());
+            for chunk in [0, 1, 2, 3, 100] {
+                let mut out = Vec::new();
+                write_index(&elements, chunk, entry, &mut out).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), want, "chunk {chunk}");
+            }
+        }
+        // A page that fails fails the index, its error carried as it was.
+        let failing = |i: usize| match i {
+            5 => Err(RenderError::Static("page 5".to_owned())),
+            _ => entry(i),
+        };
+        let e = write_index(&[1, 5, 7], 2, failing, &mut Vec::new()).unwrap_err();
+        assert_eq!(e.into_inner().unwrap().to_string(), "page 5");
+    }
 
     #[test]
     fn squashes_whitespace_like_split_whitespace() {

@@ -432,7 +432,7 @@ pub fn render_with(
     let ctx = ctx;
 
     // Element pages (most of the work) and the other pages, all in parallel,
-    // written as they come. The pages' plain text then feeds the search index.
+    // written as they come; the pages' plain text feeds the search index as they are made.
     // In a session, the pages made from the plan's structure alone are taken
     // whole from the previous build when the structure did not change (see [`structure_key`]).
     let kept = std::sync::Mutex::new(Vec::new());
@@ -478,21 +478,15 @@ pub fn render_with(
             }
         }
     }
-    let (texts, others) = crate::timings::time("pages", || {
+    let (element_pages, others) = crate::timings::time("pages", || {
         rayon::join(
             || {
                 crate::timings::time("element pages", || {
-                    (0..pb.elements.len())
-                        .into_par_iter()
-                        .map(|i| {
-                            if !ctx.included[i] {
-                                return Ok(String::new());
-                            }
-                            let (file, text) = pages::element::render(&ctx, i)?;
-                            ctx.put(&file)?;
-                            Ok(text)
-                        })
-                        .collect::<Result<Vec<String>, RenderError>>()
+                    data::search_index(&ctx, |i| {
+                        let (file, text) = pages::element::render(&ctx, i)?;
+                        ctx.put(&file)?;
+                        Ok(text)
+                    })
                 })
             },
             || {
@@ -506,8 +500,7 @@ pub fn render_with(
         let files = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
         m.keep_structure_files(key, files);
     }
-    let texts = texts?;
-    crate::timings::time("search index", || data::search_index(&ctx, &texts))?;
+    element_pages?;
     for (path, bytes) in &theme.assets {
         ctx.put(&OutFile::new(path.clone(), bytes.to_vec()))?;
     }
