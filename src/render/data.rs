@@ -27,7 +27,7 @@ struct JsonPlaybook<'a> {
     generator: &'static str,
     today: String,
     config: &'a crate::model::Config,
-    elements: Vec<JsonElement<'a>>,
+    elements: JsonElements<'a, 'a>,
     diagnostics: Vec<crate::diag::JsonItem<'a>>,
 }
 
@@ -184,22 +184,59 @@ fn squash_whitespace(s: &str) -> String {
 }
 
 /// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`.
-pub fn files(ctx: &Ctx) -> Vec<OutFile> {
+/// Outside a session, `playbook.json` is written as it is made (it is put here);
+/// in one, it is returned with the others, kept for the next build.
+pub fn files(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let pb = ctx.pb;
     let published: Vec<usize> = (0..pb.elements.len()).filter(|&i| ctx.included[i]).collect();
-    let ids = |list: &[usize]| {
-        list.iter()
-            .filter(|&&j| ctx.included[j])
-            .map(|&j| pb.elements[j].id.as_str())
-            .collect::<Vec<_>>()
-    };
     let doc = JsonPlaybook {
         generator: concat!("mostbook ", env!("CARGO_PKG_VERSION")),
         today: ctx.today.to_string(),
         config: &pb.config,
-        elements: published
-            .iter()
-            .map(|&i| JsonElement {
+        elements: JsonElements {
+            ctx,
+            published: &published,
+        },
+        diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
+    };
+    let mut files = Vec::new();
+    if ctx.memo().is_some() {
+        let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        json.push(b'\n');
+        files.push(OutFile::new("playbook.json", json));
+    } else {
+        ctx.put_stream("playbook.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            w.write_all(b"\n")
+        })?;
+    }
+
+    let include = |i: usize| ctx.included[i];
+    let graph = super::graph::graph_svg(pb, &include, "", pb.config.language);
+    files.push(OutFile::new("graph.svg", graph));
+    if let Some(base) = &pb.config.base_url {
+        files.push(OutFile::new("sitemap.xml", sitemap(ctx, base, &published)));
+    }
+    Ok(files)
+}
+
+/// The published elements of `playbook.json`, each made as it is written.
+struct JsonElements<'a, 'b> {
+    ctx: &'a Ctx<'b>,
+    published: &'a [usize],
+}
+
+impl Serialize for JsonElements<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (ctx, pb) = (self.ctx, self.ctx.pb);
+        let ids = |list: &[usize]| {
+            list.iter()
+                .filter(|&&j| ctx.included[j])
+                .map(|&j| pb.elements[j].id.as_str())
+                .collect::<Vec<_>>()
+        };
+        serializer.collect_seq(self.published.iter().map(|&i| {
+            JsonElement {
                 element: &pb.elements[i],
                 url: &pb.urls[i],
                 serves: ids(&pb.serves[i]),
@@ -217,20 +254,9 @@ pub fn files(ctx: &Ctx) -> Vec<OutFile> {
                     })
                     .collect(),
                 status: ctx.status(i).map(|s| s.key()),
-            })
-            .collect(),
-        diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
-    };
-    let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    json.push('\n');
-
-    let include = |i: usize| ctx.included[i];
-    let graph = super::graph::graph_svg(pb, &include, "", pb.config.language);
-    let mut files = vec![OutFile::new("playbook.json", json), OutFile::new("graph.svg", graph)];
-    if let Some(base) = &pb.config.base_url {
-        files.push(OutFile::new("sitemap.xml", sitemap(ctx, base, &published)));
+            }
+        }))
     }
-    files
 }
 
 fn xml_escape(s: &str) -> String {

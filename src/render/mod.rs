@@ -448,7 +448,7 @@ pub fn render_with(
         Box::new(|| crate::timings::time("matrix", || Ok(vec![pages::matrix::render(&ctx)?]))),
         Box::new(|| crate::timings::time("calendar", || pages::calendar::render(&ctx))),
         Box::new(|| Ok(vec![pages::not_found::render(&ctx)?])),
-        Box::new(|| crate::timings::time("data files", || Ok(data::files(&ctx)))),
+        Box::new(|| crate::timings::time("data files", || data::files(&ctx))),
     ];
     match &reused {
         Some(files) => {
