@@ -183,9 +183,9 @@ fn squash_whitespace(s: &str) -> String {
     out
 }
 
-/// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`.
-/// Outside a session, `playbook.json` is written as it is made (it is put here);
-/// in one, it is returned with the others, kept for the next build.
+/// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`: written
+/// as they are made (they are put here), or, in a session, returned (see
+/// [`Ctx::structure_file`]).
 pub fn files(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let pb = ctx.pb;
     let published: Vec<usize> = (0..pb.elements.len()).filter(|&i| ctx.included[i]).collect();
@@ -200,22 +200,17 @@ pub fn files(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
         diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
     };
     let mut files = Vec::new();
-    if ctx.memo().is_some() {
-        let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-        json.push(b'\n');
-        files.push(OutFile::new("playbook.json", json));
-    } else {
-        ctx.put_stream("playbook.json", |w| {
-            serde_json::to_writer_pretty(&mut *w, &doc)?;
-            w.write_all(b"\n")
-        })?;
-    }
-
+    files.extend(ctx.structure_file("playbook.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &doc)?;
+        w.write_all(b"\n")
+    })?);
+    drop(doc);
     let include = |i: usize| ctx.included[i];
-    let graph = super::graph::graph_svg(pb, &include, "", pb.config.language);
-    files.push(OutFile::new("graph.svg", graph));
+    files.extend(ctx.structure_file("graph.svg", |w| {
+        super::graph::write_graph_svg(pb, &include, "", pb.config.language, w)
+    })?);
     if let Some(base) = &pb.config.base_url {
-        files.push(OutFile::new("sitemap.xml", sitemap(ctx, base, &published)));
+        files.extend(ctx.structure_file("sitemap.xml", |w| sitemap(ctx, base, &published, w))?);
     }
     Ok(files)
 }
@@ -267,30 +262,21 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-fn sitemap(ctx: &Ctx, base: &str, published: &[usize]) -> String {
-    let mut pages: Vec<String> = ["index.html", "matrix.html", "calendar.html", "print.html"]
-        .iter()
-        .map(|s| s.to_string())
+fn sitemap(ctx: &Ctx, base: &str, published: &[usize], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let networks: Vec<String> = (ctx.pb.config.networks.iter())
+        .map(|n| super::pages::network::path(&n.id))
         .collect();
-    pages.extend(
-        ctx.pb
-            .config
-            .networks
-            .iter()
-            .map(|n| super::pages::network::path(&n.id)),
-    );
-    pages.extend(published.iter().map(|&i| ctx.pb.urls[i].clone()));
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let pages = ["index.html", "matrix.html", "calendar.html", "print.html"]
+        .into_iter()
+        .chain(networks.iter().map(String::as_str))
+        .chain(published.iter().map(|&i| ctx.pb.urls[i].as_str()));
+    w.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    )?;
     for p in pages {
-        out.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            xml_escape(&format!("{base}{p}"))
-        ));
+        writeln!(w, "  <url><loc>{}</loc></url>", xml_escape(&format!("{base}{p}")))?;
     }
-    out.push_str("</urlset>\n");
-    out
+    w.write_all(b"</urlset>\n")
 }
 
 #[cfg(test)]

@@ -200,6 +200,51 @@ impl Ctx<'_> {
         }
     }
 
+    /// A page of the plan's structure ([`Ctx::page`]): outside a session,
+    /// rendered straight into the sink, never whole in memory (`None`); in a
+    /// session, returned (reused or rendered), for the caller to hand over
+    /// with the other files that are kept for the next build.
+    pub fn structure_page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        kind: &str,
+        title: &str,
+        data: &T,
+    ) -> Result<Option<OutFile>, RenderError> {
+        if self.memo.is_some() {
+            return self.page(template, path, kind, title, data).map(Some);
+        }
+        let ctx = self.page_context(template, path, kind, title, data)?;
+        self.structure_file(path, |w| {
+            self.theme
+                .tera
+                .render_to(template, &ctx, w)
+                .map_err(|e| match e.kind() {
+                    // The writer's own error: the sink's to tell.
+                    tera::ErrorKind::Io(kind) => std::io::Error::new(*kind, crate::theme::tera_message(&e)),
+                    _ => std::io::Error::other(self.error(template, &e)),
+                })
+        })
+    }
+
+    /// A file of the plan's structure that `write` writes: outside a session,
+    /// streamed into the sink ([`Ctx::put_stream`]; `None`); in a session,
+    /// returned whole, for the caller to hand over with the other files that
+    /// are kept for the next build.
+    pub fn structure_file(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<Option<OutFile>, RenderError> {
+        if self.memo.is_none() {
+            return self.put_stream(path, write).map(|()| None);
+        }
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| stream_failure(crate::write::WriteError::Io(path.into(), e)))?;
+        Ok(Some(OutFile::new(path, bytes)))
+    }
+
     /// [`Ctx::page`] without reuse: always renders.
     pub fn render_page<T: Serialize>(
         &self,
@@ -209,6 +254,22 @@ impl Ctx<'_> {
         title: &str,
         data: &T,
     ) -> Result<String, RenderError> {
+        let ctx = self.page_context(template, path, kind, title, data)?;
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.error(template, &e))
+    }
+
+    /// What `template` gets as the page at `path`: `data`'s fields, `root` and `page`.
+    fn page_context<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        kind: &str,
+        title: &str,
+        data: &T,
+    ) -> Result<tera::Context, RenderError> {
         let canonical = self.pb.config.base_url.as_ref().map(|b| format!("{b}{path}"));
         let page = PageInfo {
             kind,
@@ -216,7 +277,7 @@ impl Ctx<'_> {
             path,
             canonical,
         };
-        self.render_template(template, data, &root_of(path), Some(&page))
+        self.context(template, data, &root_of(path), Some(&page))
     }
 
     /// `template` rendered with `data`'s fields, `root` and, for a whole page, `page`.
@@ -227,15 +288,27 @@ impl Ctx<'_> {
         root: &str,
         page: Option<&PageInfo>,
     ) -> Result<String, RenderError> {
+        let ctx = self.context(template, data, root, page)?;
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.error(template, &e))
+    }
+
+    /// The Tera context of `template`: `data`'s fields, `root` and, for a whole page, `page`.
+    fn context<T: Serialize>(
+        &self,
+        template: &str,
+        data: &T,
+        root: &str,
+        page: Option<&PageInfo>,
+    ) -> Result<tera::Context, RenderError> {
         let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
         ctx.insert("root", root);
         if let Some(page) = page {
             ctx.insert("page", page);
         }
-        self.theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| self.error(template, &e))
+        Ok(ctx)
     }
 
     /// The previous build's pages, in a session.
@@ -443,9 +516,9 @@ pub fn render_with(
         crate::timings::time("print", || pages::print::render(&ctx).map(|()| Vec::new()))
     })];
     let structural: Vec<Job> = vec![
-        Box::new(|| crate::timings::time("overview", || Ok(vec![pages::overview::render(&ctx)?]))),
+        Box::new(|| crate::timings::time("overview", || pages::overview::render(&ctx))),
         Box::new(|| crate::timings::time("network pages", || pages::network::render_all(&ctx))),
-        Box::new(|| crate::timings::time("matrix", || Ok(vec![pages::matrix::render(&ctx)?]))),
+        Box::new(|| crate::timings::time("matrix", || pages::matrix::render(&ctx))),
         Box::new(|| crate::timings::time("calendar", || pages::calendar::render(&ctx))),
         Box::new(|| Ok(vec![pages::not_found::render(&ctx)?])),
         Box::new(|| crate::timings::time("data files", || data::files(&ctx))),
