@@ -26,10 +26,6 @@ pub struct ElementRef {
     /// serialising the reference again for every list, tree and cell.
     #[serde(skip)]
     pub value: tera::Value,
-    /// For an element nothing serves (most are tactics): its node in any MOST
-    /// tree, `value` with empty `children`, shared by the trees of all pages.
-    #[serde(skip)]
-    pub leaf: Option<tera::Value>,
 }
 
 impl Ctx<'_> {
@@ -61,15 +57,8 @@ impl Ctx<'_> {
             status: st.map(Status::key),
             status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
             value: tera::Value::none(),
-            leaf: None,
         };
         r.value = tera::Value::from_serializable(&r);
-        if self.pb.served_by[i].is_empty() {
-            r.leaf = Some(with_fields(
-                &r.value,
-                [("children", tera::Value::from(Vec::<tera::Value>::new()))],
-            ));
-        }
         r
     }
 
