@@ -95,10 +95,10 @@ fn search_entry(ctx: &Ctx, i: usize, text: &str) -> std::sync::Arc<[u8]> {
     let pb = ctx.pb;
     let r = &ctx.refs[i];
     let (t, u, s, n) = (
-        &r.title,
-        &pb.urls[i],
-        &r.step_label,
-        r.network_name.as_deref().unwrap_or(""),
+        r.title.as_str(),
+        pb.urls[i].as_str(),
+        r.field("step_label").unwrap_or(""),
+        r.field("network_name").unwrap_or(""),
     );
     let make = || -> std::sync::Arc<[u8]> {
         let entry = SearchEntry {
@@ -117,7 +117,7 @@ fn search_entry(ctx: &Ctx, i: usize, text: &str) -> std::sync::Arc<[u8]> {
     match ctx.memo() {
         Some(m) => {
             let mut d = crate::render::memo::Digest::new();
-            for f in [t.as_str(), u.as_str(), s.as_str(), n, text] {
+            for f in [t, u, s, n, text] {
                 d.field(f.as_bytes());
             }
             let name = format!("search#{u}");

@@ -492,12 +492,11 @@ pub fn render_with(
             .collect()
     });
     if ctx.memo.is_some() {
-        ctx.ref_keys = ctx
-            .refs
-            .par_iter()
-            .map(|r| {
+        ctx.ref_keys = (0..pb.elements.len())
+            .into_par_iter()
+            .map(|i| {
                 let mut d = memo::Digest::new();
-                let _ = serde_json::to_writer(&mut d, r);
+                let _ = serde_json::to_writer(&mut d, &ctx.ref_fields(i));
                 d.finish()
             })
             .collect();

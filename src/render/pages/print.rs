@@ -56,7 +56,7 @@ struct Placed<'a> {
     title: &'a str,
     network: Option<&'a str>,
     network_name: Option<&'a str>,
-    status: Option<&'static str>,
+    status: Option<&'a str>,
     status_label: Option<&'a str>,
     /// The element's HTML, or its marker (see [`splice`]).
     html: Piece,
@@ -246,10 +246,10 @@ fn placed<'a>(ctx: &'a Ctx, i: usize, n: usize) -> Placed<'a> {
     Placed {
         anchor: print_anchor(&ctx.pb.urls[i]),
         title: &r.title,
-        network: r.network.as_deref(),
-        network_name: r.network_name.as_deref(),
-        status: r.status,
-        status_label: r.status_label.as_deref(),
+        network: r.field("network"),
+        network_name: r.field("network_name"),
+        status: r.field("status"),
+        status_label: r.field("status_label"),
         html: Piece::Marker(marker(n)),
     }
 }
