@@ -34,6 +34,8 @@ use std::time::Instant;
 type Digest = u128;
 /// Digests of the files of a site, by path.
 type Digests = HashMap<String, Digest>;
+/// A file this big that changed is written at once, not kept in memory.
+const BIG: usize = 1 << 20;
 /// Files to write: path and bytes.
 type Files = Vec<(String, write::Bytes)>;
 
@@ -298,8 +300,8 @@ impl Sink for Recorder<'_> {
         let unchanged = self.previous.is_none_or(|p| p.get(path) == Some(&digest));
         let bytes = match (unchanged, parts) {
             (true, _) => None,
-            // Files at the root only: their folder is there.
-            (false, [_, _, ..]) if !path.contains('/') => {
+            // Big files (print.html, search-index.js), at the root only: their folder is there.
+            (false, _) if !path.contains('/') && parts.iter().map(|p| p.len()).sum::<usize>() > BIG => {
                 Some(write::Bytes::Prepared(write::prepare(self.out, path, parts)?))
             }
             _ => Some(write::Bytes::Memory(parts.concat())),

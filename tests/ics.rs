@@ -459,3 +459,51 @@ fn the_publishing_week() {
     let all = week_slots(&pb, &|_| true);
     assert_eq!(all.len(), slots.len() + 7);
 }
+
+/// Records how a file was written, in pieces.
+#[derive(Default)]
+struct Pieces(Vec<Vec<u8>>);
+
+impl std::io::Write for Pieces {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.push(buf.to_vec());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn written_as_made_it_is_the_same_calendar() {
+    let tactics: Vec<(String, String)> = (0..600)
+        .map(|n| {
+            (
+                format!("linkedin/tactics/t{n}.md"),
+                format!(
+                    "---\nstep: tactic\ntitle: Tactique numéro {n}, « longue » de préférence\nserves: etudes-de-cas\nformats: [text]\nschedule:\n  every: week\n  days: [mon, thu]\n  time: \"{:02}:30\"\n---\nCorps.\n",
+                    n % 24
+                ),
+            )
+        })
+        .collect();
+    let mut files = TOP.to_vec();
+    files.extend(tactics.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let dir = write_playbook(
+        "streamed",
+        "title: Streamed\nlanguage: fr\ntimezone: Europe/Paris\nnetworks:\n  linkedin: { name: LinkedIn }\n",
+        &files,
+    );
+    let pb = load(&dir);
+    let today = date(2027, 3, 15);
+    let whole = ics_of(&pb, today);
+    assert!(whole.len() > 200_000, "{}", whole.len());
+    let mut pieces = Pieces::default();
+    mostbook::render::ics::write_calendar_ics(&pb, &no_drafts(&pb), today, &mut pieces).unwrap();
+    assert!(pieces.0.len() >= 3, "{} pieces", pieces.0.len());
+    assert_eq!(String::from_utf8(pieces.0.concat()).unwrap(), whole);
+    // A writer that fails fails the calendar.
+    let mut full = [0u8; 100];
+    assert!(mostbook::render::ics::write_calendar_ics(&pb, &no_drafts(&pb), today, &mut &mut full[..]).is_err());
+}

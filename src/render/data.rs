@@ -1,6 +1,6 @@
 //! The site's data files: `playbook.json`, the search index, `graph.svg`, `sitemap.xml`.
 
-use super::{Ctx, OutFile};
+use super::{Ctx, OutFile, RenderError};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -27,7 +27,7 @@ struct JsonPlaybook<'a> {
     generator: &'static str,
     today: String,
     config: &'a crate::model::Config,
-    elements: Vec<JsonElement<'a>>,
+    elements: JsonElements<'a, 'a>,
     diagnostics: Vec<crate::diag::JsonItem<'a>>,
 }
 
@@ -46,82 +46,101 @@ struct SearchEntry<'a> {
     b: String,
 }
 
+/// How many elements [`search_index`] takes at a time.
+const CHUNK: usize = 1024;
+
 /// `search-index.js`: titles and bodies' plain text, as a script so that search
-/// works from file:// (no fetch).
-pub fn search_index(ctx: &Ctx, texts: &[String]) -> Result<(), crate::render::RenderError> {
+/// works from file:// (no fetch). `page(i)` makes element `i`'s page (its
+/// file is the caller's) and returns its plain text: the pages are made here,
+/// a chunk at a time in parallel, and the index written as they come, so that
+/// neither the texts nor the index are ever whole in memory.
+pub fn search_index(ctx: &Ctx, page: impl Fn(usize) -> Result<String, RenderError> + Sync) -> Result<(), RenderError> {
+    let included: Vec<usize> = (0..ctx.pb.elements.len()).filter(|&i| ctx.included[i]).collect();
+    ctx.put_stream("search-index.js", |w| {
+        let entry = |i: usize| {
+            let text = page(i)?;
+            if !ctx.unchanged(i) {
+                return Ok(search_entry(ctx, i, &text));
+            }
+            // Patching, an unchanged element's page was put as it was, without
+            // its text: its entry is the last build's (or made from its body).
+            let name = format!("search#{}", ctx.pb.urls[i]);
+            Ok(match ctx.memo().and_then(|m| m.again(&name)) {
+                Some(entry) => entry,
+                None => {
+                    let root = crate::render::root_of(&ctx.pb.urls[i]);
+                    let body = ctx.body(i, crate::render::body::Target::Page { root: &root });
+                    search_entry(ctx, i, &body.body.text)
+                }
+            })
+        };
+        write_index(&included, CHUNK, entry, w)
+    })
+}
+
+/// Writes the index of `elements` to `w`: `entry(i)` of each (made a chunk
+/// of `chunk` at a time, in parallel), joined: the bytes `serde_json`
+/// writes for the whole list, in a script.
+fn write_index(
+    elements: &[usize],
+    chunk: usize,
+    entry: impl Fn(usize) -> Result<std::sync::Arc<[u8]>, RenderError> + Sync,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let pb = ctx.pb;
-    // Each entry as JSON on its own (in a session, reused while its fields are
-    // the same), then joined: the bytes `serde_json` writes for the whole list.
-    let entries: Vec<std::sync::Arc<[u8]>> = (0..pb.elements.len())
-        .into_par_iter()
-        .filter(|&i| ctx.included[i])
-        .map(|i| {
-            let r = &ctx.refs[i];
-            if ctx.unchanged(i)
-                && let Some(entry) = ctx.memo().and_then(|m| m.again(&format!("search#{}", pb.urls[i])))
-            {
-                return entry;
+    w.write_all(b"window.MOSTBOOK_SEARCH = [")?;
+    for (k, part) in elements.chunks(chunk.max(1)).enumerate() {
+        let entries = part
+            .par_iter()
+            .map(|&i| entry(i))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(std::io::Error::other)?;
+        for (j, e) in entries.iter().enumerate() {
+            if k > 0 || j > 0 {
+                w.write_all(b",")?;
             }
-            let (t, u, s, n) = (
-                &r.title,
-                &pb.urls[i],
-                &r.step_label,
-                r.network_name.as_deref().unwrap_or(""),
-            );
-            // An unchanged element's page was not rendered again ([`Ctx::unchanged`]):
-            // its text is its body's, should its entry be missing.
-            let body;
-            let text = match texts[i].as_str() {
-                "" if ctx.unchanged(i) => {
-                    body = ctx.body(
-                        i,
-                        crate::render::body::Target::Page {
-                            root: &crate::render::root_of(u),
-                        },
-                    );
-                    body.body.text.as_str()
-                }
-                text => text,
-            };
-            let make = || -> std::sync::Arc<[u8]> {
-                let entry = SearchEntry {
-                    t,
-                    u,
-                    s,
-                    n,
-                    b: squash_whitespace(text),
-                };
-                let mut out = Vec::new();
-                let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
-                // Strings and a struct: writing into memory cannot fail.
-                let _ = entry.serialize(&mut json);
-                std::sync::Arc::from(out)
-            };
-            match ctx.memo() {
-                Some(m) => {
-                    let mut d = crate::render::memo::Digest::new();
-                    for f in [t.as_str(), u.as_str(), s.as_str(), n, text] {
-                        d.field(f.as_bytes());
-                    }
-                    let name = format!("search#{u}");
-                    m.piece(&name, d.finish(), make)
-                }
-                None => make(),
-            }
-        })
-        .collect();
-    // Written in parts, never joined in memory (19 MB at 10k elements).
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * entries.len() + 2);
-    parts.push(b"window.MOSTBOOK_SEARCH = [");
-    for (k, e) in entries.iter().enumerate() {
-        if k > 0 {
-            parts.push(b",");
+            w.write_all(e)?;
         }
-        parts.push(e);
     }
-    parts.push(b"];\n");
-    ctx.put_parts("search-index.js", &parts)
+    w.write_all(b"];\n")
+}
+
+/// Element `i`'s entry of the search index as JSON (in a session, reused
+/// while its fields are the same).
+fn search_entry(ctx: &Ctx, i: usize, text: &str) -> std::sync::Arc<[u8]> {
+    let pb = ctx.pb;
+    let r = &ctx.refs[i];
+    let (t, u, s, n) = (
+        r.title.as_str(),
+        pb.urls[i].as_str(),
+        r.field("step_label").unwrap_or(""),
+        r.field("network_name").unwrap_or(""),
+    );
+    let make = || -> std::sync::Arc<[u8]> {
+        let entry = SearchEntry {
+            t,
+            u,
+            s,
+            n,
+            b: squash_whitespace(text),
+        };
+        let mut out = Vec::new();
+        let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+        // Strings and a struct: writing into memory cannot fail.
+        let _ = entry.serialize(&mut json);
+        std::sync::Arc::from(out)
+    };
+    match ctx.memo() {
+        Some(m) => {
+            let mut d = crate::render::memo::Digest::new();
+            for f in [t, u, s, n, text] {
+                d.field(f.as_bytes());
+            }
+            let name = format!("search#{u}");
+            m.piece(&name, d.finish(), make)
+        }
+        None => make(),
+    }
 }
 
 /// JSON that can sit in a `<script>`: `<` written `\u003c` inside strings
@@ -180,23 +199,55 @@ fn squash_whitespace(s: &str) -> String {
     out
 }
 
-/// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`.
-pub fn files(ctx: &Ctx) -> Vec<OutFile> {
+/// `playbook.json`, `graph.svg` and, with a `base_url`, `sitemap.xml`: written
+/// as they are made (they are put here), or, in a session, returned (see
+/// [`Ctx::structure_file`]).
+pub fn files(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let pb = ctx.pb;
     let published: Vec<usize> = (0..pb.elements.len()).filter(|&i| ctx.included[i]).collect();
-    let ids = |list: &[usize]| {
-        list.iter()
-            .filter(|&&j| ctx.included[j])
-            .map(|&j| pb.elements[j].id.as_str())
-            .collect::<Vec<_>>()
-    };
     let doc = JsonPlaybook {
         generator: concat!("mostbook ", env!("CARGO_PKG_VERSION")),
         today: ctx.today.to_string(),
         config: &pb.config,
-        elements: published
-            .iter()
-            .map(|&i| JsonElement {
+        elements: JsonElements {
+            ctx,
+            published: &published,
+        },
+        diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
+    };
+    let mut files = Vec::new();
+    files.extend(ctx.structure_file("playbook.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &doc)?;
+        w.write_all(b"\n")
+    })?);
+    drop(doc);
+    let include = |i: usize| ctx.included[i];
+    files.extend(ctx.structure_file("graph.svg", |w| {
+        super::graph::write_graph_svg(pb, &include, "", pb.config.language, w)
+    })?);
+    if let Some(base) = &pb.config.base_url {
+        files.extend(ctx.structure_file("sitemap.xml", |w| sitemap(ctx, base, &published, w))?);
+    }
+    Ok(files)
+}
+
+/// The published elements of `playbook.json`, each made as it is written.
+struct JsonElements<'a, 'b> {
+    ctx: &'a Ctx<'b>,
+    published: &'a [usize],
+}
+
+impl Serialize for JsonElements<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (ctx, pb) = (self.ctx, self.ctx.pb);
+        let ids = |list: &[usize]| {
+            list.iter()
+                .filter(|&&j| ctx.included[j])
+                .map(|&j| pb.elements[j].id.as_str())
+                .collect::<Vec<_>>()
+        };
+        serializer.collect_seq(self.published.iter().map(|&i| {
+            JsonElement {
                 element: &pb.elements[i],
                 url: &pb.urls[i],
                 serves: ids(&pb.serves[i]),
@@ -214,20 +265,9 @@ pub fn files(ctx: &Ctx) -> Vec<OutFile> {
                     })
                     .collect(),
                 status: ctx.status(i).map(|s| s.key()),
-            })
-            .collect(),
-        diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
-    };
-    let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    json.push('\n');
-
-    let include = |i: usize| ctx.included[i];
-    let graph = super::graph::graph_svg(pb, &include, "", pb.config.language);
-    let mut files = vec![OutFile::new("playbook.json", json), OutFile::new("graph.svg", graph)];
-    if let Some(base) = &pb.config.base_url {
-        files.push(OutFile::new("sitemap.xml", sitemap(ctx, base, &published)));
+            }
+        }))
     }
-    files
 }
 
 fn xml_escape(s: &str) -> String {
@@ -238,35 +278,49 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-fn sitemap(ctx: &Ctx, base: &str, published: &[usize]) -> String {
-    let mut pages: Vec<String> = ["index.html", "matrix.html", "calendar.html", "print.html"]
-        .iter()
-        .map(|s| s.to_string())
+fn sitemap(ctx: &Ctx, base: &str, published: &[usize], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let networks: Vec<String> = (ctx.pb.config.networks.iter())
+        .map(|n| super::pages::network::path(&n.id))
         .collect();
-    pages.extend(
-        ctx.pb
-            .config
-            .networks
-            .iter()
-            .map(|n| super::pages::network::path(&n.id)),
-    );
-    pages.extend(published.iter().map(|&i| ctx.pb.urls[i].clone()));
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let pages = ["index.html", "matrix.html", "calendar.html", "print.html"]
+        .into_iter()
+        .chain(networks.iter().map(String::as_str))
+        .chain(published.iter().map(|&i| ctx.pb.urls[i].as_str()));
+    w.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    )?;
     for p in pages {
-        out.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            xml_escape(&format!("{base}{p}"))
-        ));
+        writeln!(w, "  <url><loc>{}</loc></url>", xml_escape(&format!("{base}{p}")))?;
     }
-    out.push_str("</urlset>\n");
-    out
+    w.write_all(b"</urlset>\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_written_a_chunk_at_a_time_is_the_whole_list_whatever_the_chunk() {
+        let entry = |i: usize| -> Result<std::sync::Arc<[u8]>, RenderError> {
+            Ok(std::sync::Arc::from(serde_json::to_vec(&format!("e{i}")).unwrap()))
+        };
+        for elements in [vec![], vec![3], vec![0, 2, 5, 6, 7, 9, 10]] {
+            let names: Vec<String> = elements.iter().map(|i| format!("e{i}")).collect();
+            let want = format!("window.MOSTBOOK_SEARCH = {};\n", serde_json::to_string(&names).unwrap());
+            for chunk in [0, 1, 2, 3, 100] {
+                let mut out = Vec::new();
+                write_index(&elements, chunk, entry, &mut out).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), want, "chunk {chunk}");
+            }
+        }
+        // A page that fails fails the index, its error carried as it was.
+        let failing = |i: usize| match i {
+            5 => Err(RenderError::Static("page 5".to_owned())),
+            _ => entry(i),
+        };
+        let e = write_index(&[1, 5, 7], 2, failing, &mut Vec::new()).unwrap_err();
+        assert_eq!(e.into_inner().unwrap().to_string(), "page 5");
+    }
 
     #[test]
     fn squashes_whitespace_like_split_whitespace() {

@@ -134,7 +134,36 @@ fn count(n: usize, (one, many): (&str, &str), lang: Language) -> String {
 pub fn graph_svg(pb: &Playbook, include: &dyn Fn(usize) -> bool, root: &str, lang: Language) -> String {
     let g = Graph::new(pb, include);
     let layout = g.layout();
-    draw(pb, &g, &layout, root, lang)
+    let mut out = Vec::new();
+    // Into memory, in one piece: nothing can fail, and the bytes come from strings.
+    let _ = draw(pb, &g, &layout, root, lang, &mut out, usize::MAX);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`graph_svg`] written to `w` as it is drawn (`graph.svg` of a big playbook
+/// is tens of megabytes).
+pub fn write_graph_svg(
+    pb: &Playbook,
+    include: &dyn Fn(usize) -> bool,
+    root: &str,
+    lang: Language,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let g = Graph::new(pb, include);
+    let layout = g.layout();
+    draw(pb, &g, &layout, root, lang, w, SPILL)
+}
+
+/// How much of the drawing is gathered before it goes to the writer.
+const SPILL: usize = 64 << 10;
+
+/// Hands what `out` gathered to `w` once it is `at` long.
+fn spill(out: &mut String, w: &mut dyn std::io::Write, at: usize) -> std::io::Result<()> {
+    if out.len() >= at {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
 }
 
 /// The included elements as four columns and the links between neighbours.
@@ -352,7 +381,15 @@ fn col_x(c: usize) -> i64 {
 
 // ------------------------------------------------------------------ drawing
 
-fn draw(pb: &Playbook, g: &Graph, layout: &Layout, root: &str, lang: Language) -> String {
+fn draw(
+    pb: &Playbook,
+    g: &Graph,
+    layout: &Layout,
+    root: &str,
+    lang: Language,
+    w: &mut dyn std::io::Write,
+    spill_at: usize,
+) -> std::io::Result<()> {
     let s = strings(lang);
     let width = MARGIN * 2 + 4 * BOX_W + 3 * COL_GAP;
 
@@ -396,7 +433,7 @@ fn draw(pb: &Playbook, g: &Graph, layout: &Layout, root: &str, lang: Language) -
     let height = body_y + (layout.rows as i64 * PITCH - ROW_GAP).max(0) + MARGIN;
 
     let n_elements: usize = g.cols.iter().map(Vec::len).sum();
-    let mut out = String::with_capacity(1024 + n_elements * 420 + g.edges * 90);
+    let mut out = String::with_capacity((1024 + n_elements * 420 + g.edges * 90).min(spill_at.saturating_mul(2)));
     let title = format!("{} — {}", pb.config.title, s.tree);
     let mut desc = String::new();
     for (c, col) in g.cols.iter().enumerate() {
@@ -501,6 +538,7 @@ fn draw(pb: &Playbook, g: &Graph, layout: &Layout, root: &str, lang: Language) -
                     x2 + bend
                 );
             }
+            spill(&mut out, w, spill_at)?;
         }
     }
     out.push_str("</g>\n");
@@ -544,10 +582,11 @@ fn draw(pb: &Playbook, g: &Graph, layout: &Layout, root: &str, lang: Language) -
                 );
             }
             out.push_str("</text></a>\n");
+            spill(&mut out, w, spill_at)?;
         }
     }
     out.push_str("</g>\n</svg>\n");
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// Hover and focus, and the dark palette.
@@ -1002,6 +1041,36 @@ mod tests {
         g.cols[1].reverse();
         g.rerank();
         assert_eq!(g.crossings(), 1);
+    }
+
+    /// Records how a file was written, in pieces.
+    #[derive(Default)]
+    struct Pieces(Vec<Vec<u8>>);
+
+    impl std::io::Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn written_as_drawn_it_is_the_same_document() {
+        let pb = large(2_000);
+        let whole = graph_svg(&pb, &|_| true, "../", Language::En);
+        assert!(whole.len() > 4 * SPILL, "{}", whole.len());
+        let mut pieces = Pieces::default();
+        write_graph_svg(&pb, &|_| true, "../", Language::En, &mut pieces).unwrap();
+        assert!(pieces.0.len() >= 4, "{} pieces", pieces.0.len());
+        assert!(pieces.0.iter().all(|p| p.len() < 2 * SPILL));
+        assert_eq!(String::from_utf8(pieces.0.concat()).unwrap(), whole);
+        // A writer that fails fails the drawing.
+        let mut full = [0u8; 100];
+        assert!(write_graph_svg(&pb, &|_| true, "", Language::En, &mut &mut full[..]).is_err());
     }
 
     #[test]

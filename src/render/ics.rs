@@ -26,6 +26,33 @@ const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 /// build date) sets `DTSTAMP` and, for schedules without `from`, the week
 /// the events start in.
 pub fn calendar_ics(pb: &Playbook, include: &dyn Fn(usize) -> bool, today: Date) -> String {
+    let mut out = Vec::new();
+    // Into memory, in one piece: nothing can fail, and the bytes come from strings.
+    let _ = write_ics(pb, include, today, &mut out, usize::MAX);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// How much of a file written as it is made is gathered before it goes to the writer.
+const SPILL: usize = 64 << 10;
+
+/// [`calendar_ics`] written to `w` as it is made (it can be bigger than the site's pages).
+pub fn write_calendar_ics(
+    pb: &Playbook,
+    include: &dyn Fn(usize) -> bool,
+    today: Date,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_ics(pb, include, today, w, SPILL)
+}
+
+/// The calendar, handed to `w` whenever `spill_at` bytes of it are gathered.
+fn write_ics(
+    pb: &Playbook,
+    include: &dyn Fn(usize) -> bool,
+    today: Date,
+    w: &mut dyn std::io::Write,
+    spill_at: usize,
+) -> std::io::Result<()> {
     let tz_name = pb.config.timezone.as_str();
     let tz = TimeZone::get(tz_name).unwrap_or(TimeZone::UTC);
     let utc = tz.to_fixed_offset().is_ok_and(|o| o.is_zero());
@@ -65,9 +92,13 @@ pub fn calendar_ics(pb: &Playbook, include: &dyn Fn(usize) -> bool, today: Date)
     };
     for ev in &events {
         event(&mut ics, pb, ev, &shared);
+        if ics.out.len() >= spill_at {
+            w.write_all(ics.out.as_bytes())?;
+            ics.out.clear();
+        }
     }
     ics.line("END:VCALENDAR");
-    ics.out
+    w.write_all(ics.out.as_bytes())
 }
 
 /// One VEVENT to write.

@@ -63,6 +63,19 @@ pub trait Sink: Sync {
     fn put_again_all(&self, _paths: &[&str]) -> bool {
         false
     }
+
+    /// A file written by `write` as it is made (called once): a sink that
+    /// writes to disk streams it; this default gathers it, then [`Sink::put`]s it.
+    /// An error of `write` fails the file, and comes back inside the [`WriteError::Io`](crate::write::WriteError::Io).
+    fn put_stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), crate::write::WriteError> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| crate::write::WriteError::Io(path.into(), e))?;
+        self.put(path, &bytes)
+    }
 }
 
 impl Sink for crate::write::Stage {
@@ -72,6 +85,14 @@ impl Sink for crate::write::Stage {
 
     fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), crate::write::WriteError> {
         crate::write::Stage::put_parts(self, path, parts)
+    }
+
+    fn put_stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), crate::write::WriteError> {
+        crate::write::Stage::put_stream(self, path, write)
     }
 }
 
@@ -113,6 +134,21 @@ impl std::fmt::Display for RenderError {
             RenderError::Write(e) => e.fmt(f),
             RenderError::Static(m) => f.write_str(m),
         }
+    }
+}
+
+/// Carried through the writer of a streamed file ([`Ctx::put_stream`]).
+impl std::error::Error for RenderError {}
+
+/// What failed a streamed file: a [`RenderError`] carried through its writer
+/// comes back as it was; anything else is the sink's.
+fn stream_failure(e: crate::write::WriteError) -> RenderError {
+    match e {
+        crate::write::WriteError::Io(p, e) => match e.downcast::<RenderError>() {
+            Ok(render) => render,
+            Err(e) => RenderError::Write(crate::write::WriteError::Io(p, e)),
+        },
+        e => RenderError::Write(e),
     }
 }
 
@@ -175,6 +211,51 @@ impl Ctx<'_> {
         }
     }
 
+    /// A page of the plan's structure ([`Ctx::page`]): outside a session,
+    /// rendered straight into the sink, never whole in memory (`None`); in a
+    /// session, returned (reused or rendered), for the caller to hand over
+    /// with the other files that are kept for the next build.
+    pub fn structure_page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        kind: &str,
+        title: &str,
+        data: &T,
+    ) -> Result<Option<OutFile>, RenderError> {
+        if self.memo.is_some() {
+            return self.page(template, path, kind, title, data).map(Some);
+        }
+        let ctx = self.page_context(template, path, kind, title, data)?;
+        self.structure_file(path, |w| {
+            self.theme
+                .tera
+                .render_to(template, &ctx, w)
+                .map_err(|e| match e.kind() {
+                    // The writer's own error: the sink's to tell.
+                    tera::ErrorKind::Io(kind) => std::io::Error::new(*kind, crate::theme::tera_message(&e)),
+                    _ => std::io::Error::other(self.error(template, &e)),
+                })
+        })
+    }
+
+    /// A file of the plan's structure that `write` writes: outside a session,
+    /// streamed into the sink ([`Ctx::put_stream`]; `None`); in a session,
+    /// returned whole, for the caller to hand over with the other files that
+    /// are kept for the next build.
+    pub fn structure_file(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<Option<OutFile>, RenderError> {
+        if self.memo.is_none() {
+            return self.put_stream(path, write).map(|()| None);
+        }
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| stream_failure(crate::write::WriteError::Io(path.into(), e)))?;
+        Ok(Some(OutFile::new(path, bytes)))
+    }
+
     /// [`Ctx::page`] without reuse: always renders.
     pub fn render_page<T: Serialize>(
         &self,
@@ -184,6 +265,22 @@ impl Ctx<'_> {
         title: &str,
         data: &T,
     ) -> Result<String, RenderError> {
+        let ctx = self.page_context(template, path, kind, title, data)?;
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.error(template, &e))
+    }
+
+    /// What `template` gets as the page at `path`: `data`'s fields, `root` and `page`.
+    fn page_context<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        kind: &str,
+        title: &str,
+        data: &T,
+    ) -> Result<tera::Context, RenderError> {
         let canonical = self.pb.config.base_url.as_ref().map(|b| format!("{b}{path}"));
         let page = PageInfo {
             kind,
@@ -191,7 +288,7 @@ impl Ctx<'_> {
             path,
             canonical,
         };
-        self.render_template(template, data, &root_of(path), Some(&page))
+        self.context(template, data, &root_of(path), Some(&page))
     }
 
     /// `template` rendered with `data`'s fields, `root` and, for a whole page, `page`.
@@ -202,15 +299,27 @@ impl Ctx<'_> {
         root: &str,
         page: Option<&PageInfo>,
     ) -> Result<String, RenderError> {
+        let ctx = self.context(template, data, root, page)?;
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.error(template, &e))
+    }
+
+    /// The Tera context of `template`: `data`'s fields, `root` and, for a whole page, `page`.
+    fn context<T: Serialize>(
+        &self,
+        template: &str,
+        data: &T,
+        root: &str,
+        page: Option<&PageInfo>,
+    ) -> Result<tera::Context, RenderError> {
         let mut ctx = tera::Context::from_serialize(data).map_err(|e| self.error(template, &e))?;
         ctx.insert("root", root);
         if let Some(page) = page {
             ctx.insert("page", page);
         }
-        self.theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| self.error(template, &e))
+        Ok(ctx)
     }
 
     /// The previous build's pages, in a session.
@@ -281,6 +390,25 @@ impl Ctx<'_> {
         true
     }
 
+    /// Hands the sink a file that `write` writes as it is made, counting it.
+    /// `write` returns what fails it as an `io::Error`: the writer's own, or a
+    /// [`RenderError`] inside one ([`std::io::Error::other`]), which comes back as it was.
+    pub fn put_stream(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), RenderError> {
+        let mut write = Some(write);
+        let written = self.sink.put_stream(path, &mut |w| match write.take() {
+            Some(write) => write(w),
+            None => Ok(()),
+        });
+        written.map_err(stream_failure)?;
+        self.count(path);
+        Ok(())
+    }
+
+    /// Counts a file handed to the sink.
     fn count(&self, path: &str) {
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut p) = self.paths.lock() {
@@ -420,12 +548,11 @@ pub fn render_with(
         });
     }
     if ctx.memo.is_some() && ctx.ref_keys.len() != ctx.refs.len() {
-        ctx.ref_keys = ctx
-            .refs
-            .par_iter()
-            .map(|r| {
+        ctx.ref_keys = (0..pb.elements.len())
+            .into_par_iter()
+            .map(|i| {
                 let mut d = memo::Digest::new();
-                let _ = serde_json::to_writer(&mut d, r);
+                let _ = serde_json::to_writer(&mut d, &ctx.ref_fields(i));
                 d.finish()
             })
             .collect();
@@ -433,7 +560,7 @@ pub fn render_with(
     let ctx = ctx;
 
     // Element pages (most of the work) and the other pages, all in parallel,
-    // written as they come. The pages' plain text then feeds the search index.
+    // written as they come; the pages' plain text feeds the search index as they are made.
     // In a session, the pages made from the plan's structure alone are taken
     // whole from the previous build when the structure did not change (see [`structure_key`]).
     let kept = std::sync::Mutex::new(Vec::new());
@@ -451,12 +578,12 @@ pub fn render_with(
         crate::timings::time("print", || pages::print::render(&ctx).map(|()| Vec::new()))
     })];
     let structural: Vec<Job> = vec![
-        Box::new(|| crate::timings::time("overview", || Ok(vec![pages::overview::render(&ctx)?]))),
+        Box::new(|| crate::timings::time("overview", || pages::overview::render(&ctx))),
         Box::new(|| crate::timings::time("network pages", || pages::network::render_all(&ctx))),
-        Box::new(|| crate::timings::time("matrix", || Ok(vec![pages::matrix::render(&ctx)?]))),
+        Box::new(|| crate::timings::time("matrix", || pages::matrix::render(&ctx))),
         Box::new(|| crate::timings::time("calendar", || pages::calendar::render(&ctx))),
         Box::new(|| Ok(vec![pages::not_found::render(&ctx)?])),
-        Box::new(|| crate::timings::time("data files", || Ok(data::files(&ctx)))),
+        Box::new(|| crate::timings::time("data files", || data::files(&ctx))),
     ];
     match &reused {
         Some(files) => {
@@ -493,21 +620,19 @@ pub fn render_with(
         .collect();
     let all_again = ctx.put_again_all(&again);
     drop(again);
-    let (texts, others) = crate::timings::time("pages", || {
+    let (element_pages, others) = crate::timings::time("pages", || {
         rayon::join(
             || {
                 crate::timings::time("element pages", || {
-                    (0..pb.elements.len())
-                        .into_par_iter()
-                        .map(|i| {
-                            if !ctx.included[i] || (ctx.unchanged(i) && (all_again || ctx.put_again(&pb.urls[i])?)) {
-                                return Ok(String::new());
-                            }
-                            let (file, text) = pages::element::render(&ctx, i)?;
-                            ctx.put(&file)?;
-                            Ok(text)
-                        })
-                        .collect::<Result<Vec<String>, RenderError>>()
+                    data::search_index(&ctx, |i| {
+                        if ctx.unchanged(i) && (all_again || ctx.put_again(&pb.urls[i])?) {
+                            // Its search entry is the last build's too (see `data::search_index`).
+                            return Ok(String::new());
+                        }
+                        let (file, text) = pages::element::render(&ctx, i)?;
+                        ctx.put(&file)?;
+                        Ok(text)
+                    })
                 })
             },
             || {
@@ -521,8 +646,7 @@ pub fn render_with(
         let files = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
         m.keep_structure_files(key, files);
     }
-    let texts = texts?;
-    crate::timings::time("search index", || data::search_index(&ctx, &texts))?;
+    element_pages?;
     for (path, bytes) in &theme.assets {
         ctx.put(&OutFile::new(path.clone(), bytes.to_vec()))?;
     }
@@ -664,6 +788,52 @@ pub fn markdown_inline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_file_is_kept_whole_by_a_sink_that_does_not_stream() {
+        let memory = Memory::default();
+        let mut write = |w: &mut dyn std::io::Write| {
+            w.write_all(b"one, ")?;
+            w.write_all(b"two")
+        };
+        memory.put_stream("a/b.txt", &mut write).unwrap();
+        assert_eq!(memory.0.lock().unwrap()["a/b.txt"], b"one, two");
+        let mut fail = |w: &mut dyn std::io::Write| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("no more"))
+        };
+        let e = memory.put_stream("c.txt", &mut fail).unwrap_err().to_string();
+        assert!(e.contains("c.txt") && e.contains("no more"), "{e}");
+        assert!(!memory.0.lock().unwrap().contains_key("c.txt"));
+    }
+
+    #[test]
+    fn a_render_error_comes_back_through_a_streamed_file_as_it_was() {
+        let template = RenderError::Template {
+            template: "print_item.html".to_owned(),
+            message: "boom".to_owned(),
+        };
+        let carried = crate::write::WriteError::Io("print.html".into(), std::io::Error::other(template));
+        match stream_failure(carried) {
+            RenderError::Template { template, message } => {
+                assert_eq!((&*template, &*message), ("print_item.html", "boom"))
+            }
+            other => panic!("{other}"),
+        }
+        // The element page that could not be written, not the file streamed.
+        let page = crate::write::WriteError::Io("x/page.html".into(), std::io::ErrorKind::StorageFull.into());
+        let carried = crate::write::WriteError::Io(
+            "search-index.js".into(),
+            std::io::Error::other(RenderError::Write(page)),
+        );
+        let e = stream_failure(carried).to_string();
+        assert!(e.contains("x/page.html") && !e.contains("search-index"), "{e}");
+        // The writer's own error: the sink's.
+        let disk = crate::write::WriteError::Io("print.html".into(), std::io::ErrorKind::StorageFull.into());
+        assert!(
+            matches!(stream_failure(disk), RenderError::Write(crate::write::WriteError::Io(p, _)) if p.ends_with("print.html"))
+        );
+    }
 
     #[test]
     fn a_static_file_may_not_take_the_place_of_a_folder_or_sit_under_a_file() {

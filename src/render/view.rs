@@ -5,31 +5,43 @@ use crate::check::status::{Status, expected, progress, status};
 use crate::model::{Element, Party, Step, StepData};
 use serde::Serialize;
 
-/// A link to an element, as lists, chains and trees show it.
-#[derive(Serialize, Clone)]
+/// A link to an element, as lists, chains and trees show it: its
+/// [`RefFields`] as a Tera value, built once per build. Pages that list many
+/// elements hand templates clones of it (an `Arc` bump) instead of
+/// serialising the reference again for every list, tree and cell. Only the
+/// value is kept (every element has one, for the whole render).
+#[derive(Clone)]
 pub struct ElementRef {
-    pub id: String,
     pub title: String,
+    pub value: tera::Value,
+}
+
+impl ElementRef {
+    /// The reference's field `name` if it is a string ([`RefFields`]; `None` when it is none).
+    pub fn field(&self, name: &'static str) -> Option<&str> {
+        self.value
+            .as_map()
+            .and_then(|m| m.get(&tera::value::Key::Str(name)))
+            .and_then(tera::Value::as_str)
+    }
+}
+
+/// The fields of an element's reference ([`ElementRef::value`]).
+#[derive(Serialize)]
+pub struct RefFields<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
     pub step: Step,
     pub step_label: String,
     /// Site-relative page path; templates prefix it with `root`.
-    pub url: String,
-    pub network: Option<String>,
-    pub network_name: Option<String>,
+    pub url: &'a str,
+    pub network: Option<&'a str>,
+    pub network_name: Option<&'a str>,
     /// Site-relative path of the network's page.
     pub network_page: Option<String>,
     pub draft: bool,
     pub status: Option<&'static str>,
     pub status_label: Option<String>,
-    /// The fields above as a Tera value, built once per build. Pages that list
-    /// many elements hand templates clones of it (an `Arc` bump) instead of
-    /// serialising the reference again for every list, tree and cell.
-    #[serde(skip)]
-    pub value: tera::Value,
-    /// For an element nothing serves (most are tactics): its node in any MOST
-    /// tree, `value` with empty `children`, shared by the trees of all pages.
-    #[serde(skip)]
-    pub leaf: Option<tera::Value>,
 }
 
 impl Ctx<'_> {
@@ -41,36 +53,34 @@ impl Ctx<'_> {
         self.pb.elements[i].objective().map(|o| status(o, self.today))
     }
 
-    pub(super) fn make_ref(&self, i: usize) -> ElementRef {
+    /// The fields of element `i`'s reference.
+    pub fn ref_fields(&self, i: usize) -> RefFields<'_> {
         let e = &self.pb.elements[i];
         let st = self.status(i);
-        let mut r = ElementRef {
-            id: e.id.clone(),
-            title: e.title.clone(),
+        RefFields {
+            id: &e.id,
+            title: &e.title,
             step: e.step,
             step_label: self.t(&format!("step_{}", e.step.name())),
-            url: self.pb.urls[i].clone(),
-            network: e.network.clone(),
+            url: &self.pb.urls[i],
+            network: e.network.as_deref(),
             network_name: e
                 .network
                 .as_deref()
                 .and_then(|n| self.pb.config.network(n))
-                .map(|n| n.name.clone()),
+                .map(|n| n.name.as_str()),
             network_page: e.network.as_deref().map(super::pages::network::path),
             draft: e.draft,
             status: st.map(Status::key),
             status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
-            value: tera::Value::none(),
-            leaf: None,
-        };
-        r.value = tera::Value::from_serializable(&r);
-        if self.pb.served_by[i].is_empty() {
-            r.leaf = Some(with_fields(
-                &r.value,
-                [("children", tera::Value::from(Vec::<tera::Value>::new()))],
-            ));
         }
-        r
+    }
+
+    pub(super) fn make_ref(&self, i: usize) -> ElementRef {
+        ElementRef {
+            title: self.pb.elements[i].title.clone(),
+            value: tera::Value::from_serializable(&self.ref_fields(i)),
+        }
     }
 
     /// Element `i`'s reference as a Tera value (shared, cheap to clone).
@@ -287,5 +297,38 @@ impl Ctx<'_> {
             }
         }
         out.into_iter().map(|p| p.into_iter().skip(1).rev().collect()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_gives_back_its_string_fields() {
+        let fields = RefFields {
+            id: "t1",
+            title: "Title",
+            step: Step::Tactic,
+            step_label: "Tactic".to_owned(),
+            url: "li/tactics/t1.html",
+            network: Some("li"),
+            network_name: Some("LinkedIn, the network with a long name"),
+            network_page: Some("li/index.html".to_owned()),
+            draft: false,
+            status: None,
+            status_label: None,
+        };
+        let r = ElementRef {
+            title: "Title".to_owned(),
+            value: tera::Value::from_serializable(&fields),
+        };
+        assert_eq!(r.field("url"), Some("li/tactics/t1.html"));
+        assert_eq!(r.field("network_name"), Some("LinkedIn, the network with a long name"));
+        assert_eq!(r.field("step"), Some("tactic"));
+        // None, not a string, or no such field.
+        assert_eq!(r.field("status"), None);
+        assert_eq!(r.field("draft"), None);
+        assert_eq!(r.field("children"), None);
     }
 }

@@ -19,6 +19,9 @@ pub use update::{Bytes, Prepared, prepare, still_ours, update};
 pub const MARKER: &str = ".mostbook-output";
 const MARKER_TEXT: &str = "This folder is written by `mostbook build` and replaced as a whole by every build.\n";
 
+/// The buffer between a file written as it is made ([`Stage::put_stream`]) and the disk.
+const STREAM_BUFFER: usize = 256 << 10;
+
 /// Source folders of a playbook: the output may not be inside one.
 pub const SOURCE_FOLDERS: &[&str] = &["content", "templates", "static", "themes", "i18n"];
 
@@ -198,6 +201,33 @@ impl Stage {
 
     /// Writes one file of the site given in parts, one after the other.
     pub fn put_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), WriteError> {
+        let (full, mut file) = self.create(path)?;
+        for bytes in parts {
+            file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))?;
+        }
+        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes one file of the site as `write` makes it, through a buffer: the
+    /// biggest files of a site are never whole in memory. An error of `write`
+    /// fails the file (the stage is then dropped with it, unfinished).
+    pub fn put_stream(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let (full, file) = self.create(path)?;
+        let mut out = std::io::BufWriter::with_capacity(STREAM_BUFFER, file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| WriteError::Io(full, e))?;
+        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Creates (or empties) the file at site path `path` in the stage, and its folder.
+    fn create(&self, path: &str) -> Result<(PathBuf, std::fs::File), WriteError> {
         let rel = safe_relative(path)
             .ok_or_else(|| WriteError::Refused(format!("refusing to write outside the output folder: `{path}`")))?;
         let full = self.dir.join(&rel);
@@ -212,12 +242,8 @@ impl Stage {
                 }
             }
         }
-        let mut file = std::fs::File::create(&full).map_err(|e| WriteError::Io(full.clone(), e))?;
-        for bytes in parts {
-            file.write_all(bytes).map_err(|e| WriteError::Io(full.clone(), e))?;
-        }
-        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        let file = std::fs::File::create(&full).map_err(|e| WriteError::Io(full.clone(), e))?;
+        Ok((full, file))
     }
 
     /// How many files have been written so far (for progress reports).
@@ -325,6 +351,51 @@ mod tests {
         assert_eq!(safe_relative("/etc/passwd"), None);
         assert_eq!(safe_relative("a/../../x"), None);
         assert_eq!(safe_relative(""), None);
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_as_made_and_a_failed_one_fails_the_stage() {
+        let tmp = std::env::temp_dir().join(format!("mostbook-stream-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let pb = tmp.join("pb");
+        std::fs::create_dir_all(&pb).unwrap();
+        let out = tmp.join("out");
+        let big: Vec<u8> = (0..3 * STREAM_BUFFER + 7).map(|n| (n % 251) as u8).collect();
+        let stage = Stage::begin(&pb, &out).unwrap();
+        stage
+            .put_stream("a/big.bin", |w| {
+                w.write_all(b"head")?;
+                for part in big.chunks(1000) {
+                    w.write_all(part)?;
+                }
+                w.write_all(&big)
+            })
+            .unwrap();
+        let e = stage
+            .put_stream("../escape", |w| w.write_all(b"x"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("outside the output folder"), "{e}");
+        let e = stage
+            .put_stream("b/failed.txt", |w| {
+                w.write_all(b"half")?;
+                Err(std::io::Error::other("the content failed"))
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("failed.txt") && e.contains("the content failed"), "{e}");
+        assert_eq!(stage.written(), 1);
+        stage.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("a/big.bin")).unwrap(),
+            [&b"head"[..], &big, &big].concat()
+        );
+        // A build that fails leaves the previous output as it was.
+        let stage = Stage::begin(&pb, &out).unwrap();
+        stage.put_stream("a/big.bin", |w| w.write_all(b"new")).unwrap();
+        drop(stage);
+        assert_eq!(std::fs::read(out.join("a/big.bin")).unwrap().len(), 4 + 2 * big.len());
+        std::fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]

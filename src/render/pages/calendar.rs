@@ -88,6 +88,8 @@ struct Data {
     today_weekday: u8,
 }
 
+/// `calendar.html` and `calendar.ics`: handed to the sink as they are made,
+/// or, in a session, returned (see [`Ctx::structure_file`]).
 pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let pb = ctx.pb;
     let networks = pb
@@ -106,8 +108,14 @@ pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
         timezone: pb.config.timezone.clone(),
         today_weekday: crate::render::schedule::weekday(ctx.today),
     };
-    let html = ctx.page("calendar.html", "calendar.html", "calendar", &ctx.t("calendar"), &data)?;
+    let mut files: Vec<OutFile> = ctx
+        .structure_page("calendar.html", "calendar.html", "calendar", &ctx.t("calendar"), &data)?
+        .into_iter()
+        .collect();
+    drop(data);
     let include = |i: usize| ctx.included[i];
-    let ics = crate::render::ics::calendar_ics(pb, &include, ctx.today);
-    Ok(vec![html, OutFile::new("calendar.ics", ics)])
+    files.extend(ctx.structure_file("calendar.ics", |w| {
+        crate::render::ics::write_calendar_ics(pb, &include, ctx.today, w)
+    })?);
+    Ok(files)
 }

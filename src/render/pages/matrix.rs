@@ -21,7 +21,8 @@ struct Data {
     uncarried: Vec<tera::Value>,
 }
 
-pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
+/// `matrix.html`: handed to the sink as it is rendered, or, in a session, returned (see [`Ctx::structure_page`]).
+pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let pb = ctx.pb;
     let mut uncarried = Vec::new();
     let mut row = |i: usize| {
@@ -68,11 +69,12 @@ pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
             objectives,
         });
     }
-    ctx.page(
+    let page = ctx.structure_page(
         "matrix.html",
         "matrix.html",
         "matrix",
         &ctx.t("matrix"),
         &Data { groups, uncarried },
-    )
+    )?;
+    Ok(page.into_iter().collect())
 }

@@ -22,11 +22,17 @@ struct Data {
     week: super::calendar::Week,
 }
 
+/// The networks' pages: handed to the sink as they are rendered, or, in a
+/// session, returned (see [`Ctx::structure_page`]).
 pub fn render_all(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
-    ctx.pb.config.networks.iter().map(|n| render(ctx, &n.id)).collect()
+    let mut files = Vec::new();
+    for n in &ctx.pb.config.networks {
+        files.extend(render(ctx, &n.id)?);
+    }
+    Ok(files)
 }
 
-fn render(ctx: &Ctx, id: &str) -> Result<OutFile, RenderError> {
+fn render(ctx: &Ctx, id: &str) -> Result<Option<OutFile>, RenderError> {
     let pb = ctx.pb;
     let p = path(id);
     let root = root_of(&p);
@@ -56,5 +62,5 @@ fn render(ctx: &Ctx, id: &str) -> Result<OutFile, RenderError> {
         week: super::calendar::week(ctx, &|i| on(i)),
     };
     let title = pb.config.network(id).map_or(id, |n| n.name.as_str());
-    ctx.page("network.html", &p, "network", title, &data)
+    ctx.structure_page("network.html", &p, "network", title, &data)
 }

@@ -135,7 +135,8 @@ pub fn health(ctx: &Ctx) -> Vec<HealthRule> {
         .collect()
 }
 
-pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
+/// `index.html`: handed to the sink as it is rendered, or, in a session, returned (see [`Ctx::structure_page`]).
+pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
     let pb = ctx.pb;
     let mut statuses = BTreeMap::new();
     for i in pb.by_step(Step::Objective).filter(|&i| ctx.included[i]) {
@@ -162,5 +163,6 @@ pub fn render(ctx: &Ctx) -> Result<OutFile, RenderError> {
             String::new()
         },
     };
-    ctx.page("index.html", "index.html", "index", &pb.config.title, &data)
+    let page = ctx.structure_page("index.html", "index.html", "index", &pb.config.title, &data)?;
+    Ok(page.into_iter().collect())
 }

@@ -56,7 +56,7 @@ struct Placed<'a> {
     title: &'a str,
     network: Option<&'a str>,
     network_name: Option<&'a str>,
-    status: Option<&'static str>,
+    status: Option<&'a str>,
     status_label: Option<&'a str>,
     /// The element's HTML, or its marker (see [`splice`]).
     html: Piece,
@@ -75,27 +75,99 @@ fn marker(n: usize) -> String {
     format!("<\u{1}mb-print-item:{n}\u{1}>")
 }
 
-/// The page's parts, each marker replaced by its piece; `None` if the page has
-/// anything else than whole markers of known pieces (the template changed them).
-fn splice<'a>(page: &'a [u8], pieces: &[&'a [u8]]) -> Option<Vec<&'a [u8]>> {
+/// A stretch of the page rendered with markers: its own bytes, or piece `n`.
+#[derive(Debug, PartialEq)]
+enum Segment<'a> {
+    Text(&'a [u8]),
+    Piece(usize),
+}
+
+/// The page cut at its markers; `None` if it has anything else than whole
+/// markers of pieces below `count` (the template changed them).
+fn segments(page: &[u8], count: usize) -> Option<Vec<Segment<'_>>> {
     const OPEN: &[u8] = "<\u{1}mb-print-item:".as_bytes();
     const CLOSE: &[u8] = "\u{1}>".as_bytes();
-    let mut out = Vec::with_capacity(2 * pieces.len() + 1);
+    let mut out = Vec::with_capacity(2 * count + 1);
     let mut rest = page;
     while let Some(at) = rest.iter().position(|&b| b == 1) {
         let start = at.checked_sub(1)?;
         if !rest[start..].starts_with(OPEN) {
             return None;
         }
-        out.push(&rest[..start]);
+        out.push(Segment::Text(&rest[..start]));
         let after = &rest[start + OPEN.len()..];
         let end = after.windows(CLOSE.len()).position(|w| w == CLOSE)?;
         let n: usize = std::str::from_utf8(&after[..end]).ok()?.parse().ok()?;
-        out.push(*pieces.get(n)?);
+        if n >= count {
+            return None;
+        }
+        out.push(Segment::Piece(n));
         rest = &after[end + CLOSE.len()..];
     }
-    out.push(rest);
+    out.push(Segment::Text(rest));
     Some(out)
+}
+
+/// The page's parts, each marker replaced by its piece.
+fn splice<'a>(segments: &[Segment<'a>], pieces: &'a [Fragment]) -> Vec<&'a [u8]> {
+    segments
+        .iter()
+        .map(|s| match *s {
+            Segment::Text(t) => t,
+            Segment::Piece(n) => &pieces[n].0[..],
+        })
+        .collect()
+}
+
+/// How many pieces [`stream`] holds at once, rendered in parallel.
+const CHUNK: usize = 512;
+
+/// Writes the page to `w`, each marker replaced by its piece: pieces are made
+/// (by `make`, in parallel) a chunk of `chunk` at a time, as the page reaches
+/// them, so that only a chunk of them is ever in memory. A piece the page
+/// does not show is made all the same: its errors fail the page as if it were shown.
+fn stream(
+    segments: &[Segment],
+    count: usize,
+    chunk: usize,
+    make: impl Fn(usize) -> std::io::Result<Fragment> + Sync,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut shown = vec![false; count];
+    let mut rest = segments;
+    while !rest.is_empty() {
+        // The segments up to the chunk's last piece (or the end).
+        let mut wanted = Vec::new();
+        let mut take = 0;
+        for s in rest {
+            take += 1;
+            if let Segment::Piece(n) = *s {
+                wanted.push(n);
+                if wanted.len() == chunk.max(1) {
+                    break;
+                }
+            }
+        }
+        let pieces = wanted
+            .par_iter()
+            .map(|&n| make(n))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let mut pieces = pieces.iter();
+        for s in &rest[..take] {
+            match *s {
+                Segment::Text(t) => w.write_all(t)?,
+                Segment::Piece(n) => {
+                    shown[n] = true;
+                    if let Some(p) = pieces.next() {
+                        w.write_all(&p.0)?;
+                    }
+                }
+            }
+        }
+        rest = &rest[take..];
+    }
+    let hidden: Vec<usize> = (0..count).filter(|&n| !shown[n]).collect();
+    hidden.par_iter().try_for_each(|&n| make(n).map(drop))
 }
 
 #[derive(Serialize)]
@@ -144,7 +216,7 @@ fn key(ctx: &Ctx, global: Key, i: usize, body: &Html) -> Key {
     d.finish()
 }
 
-/// Element `i` as `print_item.html` renders it (patching, the last build's if it did not change).
+/// Element `i` rendered with `print_item.html` (in a session, reused when unchanged).
 fn piece(ctx: &Ctx, i: usize) -> Result<Fragment, RenderError> {
     let name = || format!("print_item.html#{}", ctx.pb.urls[i]);
     if ctx.unchanged(i)
@@ -161,33 +233,36 @@ fn piece(ctx: &Ctx, i: usize) -> Result<Fragment, RenderError> {
             },
         )
     };
-    Ok(match ctx.memo() {
+    match ctx.memo() {
         Some(m) => {
             let key = key(ctx, m.global(), i, &body);
-            Fragment(m.page(&name(), key, || make(body))?)
+            Ok(Fragment(m.page(&name(), key, || make(body))?))
         }
-        None => Fragment(make(body)?),
-    })
+        None => Ok(Fragment(make(body)?)),
+    }
 }
 
-fn placed<'a>(ctx: &'a Ctx, i: usize) -> Result<Placed<'a>, RenderError> {
+/// Element `i` as the page places it, its HTML given as piece `n`'s marker.
+fn placed<'a>(ctx: &'a Ctx, i: usize, n: usize) -> Placed<'a> {
     let r = &ctx.refs[i];
-    Ok(Placed {
+    Placed {
         anchor: print_anchor(&ctx.pb.urls[i]),
         title: &r.title,
-        network: r.network.as_deref(),
-        network_name: r.network_name.as_deref(),
-        status: r.status,
-        status_label: r.status_label.as_deref(),
-        html: Piece::Html(piece(ctx, i)?),
-    })
+        network: r.field("network"),
+        network_name: r.field("network_name"),
+        status: r.field("status"),
+        status_label: r.field("status_label"),
+        html: Piece::Marker(marker(n)),
+    }
 }
 
-/// Renders `print.html` and hands it to the sink (in parts: never joined in memory).
+/// Renders `print.html` and hands it to the sink: written as its pieces are
+/// made, a chunk at a time (in a session, whose memo keeps every piece
+/// anyway, in parts); never joined in memory.
 pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
     let pb = ctx.pb;
-    // MOST order, then by network and id.
-    let order: Vec<(Step, Vec<usize>)> = Step::ALL
+    // Per step, its elements in MOST order, then by network and id.
+    let steps: Vec<(Step, Vec<usize>)> = Step::ALL
         .iter()
         .map(|&step| {
             let mut idx: Vec<usize> = pb.by_step(step).filter(|&i| ctx.included[i]).collect();
@@ -198,59 +273,67 @@ pub fn render(ctx: &Ctx) -> Result<(), RenderError> {
             (step, idx)
         })
         .collect();
+    // Piece `n` is element `order[n]`.
+    let order: Vec<usize> = steps.iter().flat_map(|(_, idx)| idx.iter().copied()).collect();
+    let make = |n: usize| piece(ctx, order[n]);
     // Patching, the page around the pieces is the last build's: it is made
     // from the elements' references and order, which did not change.
     let again = ctx.memo().filter(|m| m.patching()).and_then(|m| m.again(PATH));
-    if let Some(page) = again {
+    if let Some(segments) = again.as_deref().and_then(|page| segments(page, order.len())) {
         let pieces = crate::timings::time("print data", || {
-            order
-                .iter()
-                .flat_map(|(_, idx)| idx)
-                .collect::<Vec<_>>()
+            (0..order.len())
                 .into_par_iter()
-                .map(|&i| piece(ctx, i))
+                .map(make)
                 .collect::<Result<Vec<_>, _>>()
         })?;
-        let html: Vec<&[u8]> = pieces.iter().map(|f| &f.0[..]).collect();
-        if let Some(parts) = splice(&page, &html) {
-            return ctx.put_parts(PATH, &parts);
-        }
+        return ctx.put_parts(PATH, &splice(&segments, &pieces));
     }
+    let mut n = 0;
     let sections = crate::timings::time("print data", || {
-        order
+        steps
             .into_iter()
-            .map(|(step, idx)| -> Result<Section, RenderError> {
-                Ok(Section {
-                    step,
-                    label: ctx.t(&format!("steps_{}", step.name())),
-                    items: idx.into_par_iter().map(|i| placed(ctx, i)).collect::<Result<_, _>>()?,
-                })
+            .map(|(step, idx)| Section {
+                step,
+                label: ctx.t(&format!("steps_{}", step.name())),
+                items: idx
+                    .into_iter()
+                    .map(|i| {
+                        n += 1;
+                        placed(ctx, i, n - 1)
+                    })
+                    .collect(),
             })
-            .collect::<Result<Vec<_>, _>>()
-    })?;
+            .collect()
+    });
     let mut data = Data {
         sections,
         today: ctx.date(ctx.today),
     };
-    // The pieces come out, markers go in.
-    let mut pieces = Vec::new();
-    for item in data.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
-        let piece = std::mem::replace(&mut item.html, Piece::Marker(marker(pieces.len())));
-        if let Piece::Html(f) = piece {
-            pieces.push(f);
-        }
-    }
     let page = crate::timings::time("print tera", || ctx.page(PATH, PATH, "print", &pb.config.title, &data))?;
-    let html: Vec<&[u8]> = pieces.iter().map(|f| &f.0[..]).collect();
-    if let Some(parts) = splice(&page.bytes, &html) {
-        return ctx.put_parts(&page.path, &parts);
+    match (segments(&page.bytes, order.len()), ctx.memo()) {
+        (Some(segments), None) => {
+            return ctx.put_stream(&page.path, |w| {
+                let make = |n| make(n).map_err(std::io::Error::other);
+                stream(&segments, order.len(), CHUNK, make, w)
+            });
+        }
+        (Some(segments), Some(_)) => {
+            let pieces = (0..order.len())
+                .into_par_iter()
+                .map(make)
+                .collect::<Result<Vec<_>, _>>()?;
+            return ctx.put_parts(&page.path, &splice(&segments, &pieces));
+        }
+        (None, _) => {}
     }
     // The template did something else with the markers: the plain way.
-    let mut pieces = pieces.into_iter();
-    for item in data.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
-        if let Some(f) = pieces.next() {
-            item.html = Piece::Html(f);
-        }
+    let pieces = (0..order.len())
+        .into_par_iter()
+        .map(make)
+        .collect::<Result<Vec<_>, _>>()?;
+    let items = data.sections.iter_mut().flat_map(|s| s.items.iter_mut());
+    for (item, f) in items.zip(pieces) {
+        item.html = Piece::Html(f);
     }
     let html = ctx.render_page(PATH, PATH, "print", &pb.config.title, &data)?;
     ctx.put(&OutFile::new(PATH, html))
@@ -263,21 +346,83 @@ const PATH: &str = "print.html";
 mod tests {
     use super::*;
 
+    fn pieces(names: &[&str]) -> Vec<Fragment> {
+        names
+            .iter()
+            .map(|n| Fragment(std::sync::Arc::from(n.as_bytes())))
+            .collect()
+    }
+
     #[test]
     fn markers_are_replaced_by_their_pieces_in_any_order() {
         let page = format!("<p>{}</p>{}{}", marker(1), marker(0), marker(1));
-        let joined = |p: Option<Vec<&[u8]>>| p.unwrap().concat();
-        assert_eq!(joined(splice(page.as_bytes(), &[b"A", b"B"])), b"<p>B</p>AB");
-        assert_eq!(joined(splice(b"no markers", &[])), b"no markers");
+        let ab = pieces(&["A", "B"]);
+        let segs = segments(page.as_bytes(), 2).unwrap();
+        assert_eq!(splice(&segs, &ab).concat(), b"<p>B</p>AB");
+        let none = segments(b"no markers", 0).unwrap();
+        assert_eq!(splice(&none, &[]).concat(), b"no markers");
     }
 
     #[test]
     fn a_changed_marker_is_refused() {
         // Escaped by the template, unknown, cut, or a stray U+0001 from the content.
         let escaped = marker(0).replace('<', "&lt;").replace('>', "&gt;");
-        assert_eq!(splice(escaped.as_bytes(), &[b"A"]), None);
-        assert_eq!(splice(marker(5).as_bytes(), &[b"A"]), None);
-        assert_eq!(splice(&marker(0).as_bytes()[..10], &[b"A"]), None);
-        assert_eq!(splice("a\u{1}b".as_bytes(), &[]), None);
+        assert_eq!(segments(escaped.as_bytes(), 1), None);
+        assert_eq!(segments(marker(5).as_bytes(), 1), None);
+        assert_eq!(segments(&marker(0).as_bytes()[..10], 1), None);
+        assert_eq!(segments("a\u{1}b".as_bytes(), 0), None);
+    }
+
+    #[test]
+    fn streaming_writes_what_splicing_joins_whatever_the_chunk() {
+        let names: Vec<String> = (0..7).map(|n| format!("[{n}]")).collect();
+        let all = pieces(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        // In order; shuffled and repeated; some not shown (3 and 6); none at all.
+        let orders: [&[usize]; 4] = [&[0, 1, 2, 3, 4, 5, 6], &[4, 0, 0, 5, 2, 1], &[1, 2, 0, 4, 5], &[]];
+        for order in orders {
+            let page: String = order.iter().map(|&n| format!("<li>{}</li>", marker(n))).collect();
+            let page = format!("<ol>{page}</ol>");
+            let segs = segments(page.as_bytes(), all.len()).unwrap();
+            let want = splice(&segs, &all).concat();
+            for chunk in [0, 1, 2, 3, 100] {
+                let made = std::sync::Mutex::new(Vec::new());
+                let make = |n: usize| {
+                    made.lock().unwrap().push(n);
+                    Ok(all[n].clone())
+                };
+                let mut out = Vec::new();
+                stream(&segs, all.len(), chunk, make, &mut out).unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    String::from_utf8(want.clone()).unwrap()
+                );
+                // Every piece made, the hidden ones too; a shown one once per showing.
+                let mut made = made.into_inner().unwrap();
+                made.sort();
+                let mut expected: Vec<usize> = order.to_vec();
+                expected.extend((0..all.len()).filter(|n| !order.contains(n)));
+                expected.sort();
+                assert_eq!(made, expected, "order {order:?}, chunk {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_piece_that_fails_or_a_writer_that_fails_fails_the_stream() {
+        let page = format!("a{}b{}c", marker(0), marker(1));
+        let segs = segments(page.as_bytes(), 3).unwrap();
+        let fail = |bad: usize| {
+            move |n: usize| match n == bad {
+                true => Err(std::io::Error::other(format!("piece {n}"))),
+                false => Ok(Fragment(std::sync::Arc::from(&b"x"[..]))),
+            }
+        };
+        for bad in 0..3 {
+            let e = stream(&segs, 3, 1, fail(bad), &mut Vec::new()).unwrap_err();
+            assert_eq!(e.to_string(), format!("piece {bad}"));
+        }
+        let mut full = [0u8; 2];
+        let e = stream(&segs, 3, 1, fail(9), &mut &mut full[..]).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::WriteZero);
     }
 }

@@ -26,7 +26,7 @@ pub fn build(ctx: &Ctx, keep: &dyn Fn(usize) -> bool) -> Vec<tera::Value> {
 }
 
 fn node(ctx: &Ctx, i: usize, keep: &dyn Fn(usize) -> bool, done: &mut [Option<tera::Value>]) -> tera::Value {
-    if let Some(v) = ctx.refs[i].leaf.as_ref().or(done[i].as_ref()) {
+    if let Some(v) = done[i].as_ref() {
         return v.clone();
     }
     let children: Vec<tera::Value> = ctx.pb.served_by[i]
