@@ -336,6 +336,9 @@ fixtures! {
         (E, "duplicate-url", "content/linkedin/accent.md", 3, 5),
         (E, "duplicate-url", "content/linkedin/plain.md", 3, 5),
     ];
+    // an id whose page is one the site writes itself (print.html)
+    duplicate_url_reserved: "duplicate-url-reserved", exit 1,
+        [(E, "duplicate-url", "content/linkedin/plain.md", 3, 5)];
     ambiguous_reference_wiki: "ambiguous-reference-wiki", exit 1,
         [(E, "ambiguous-reference", "content/linkedin/wednesday.md", 10, 15)];
     // a tactic serving an objective; a list item naming the mission

@@ -45,7 +45,8 @@ fn id_pos(pb: &Playbook, i: usize) -> Pos {
 pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
     let n = pb.elements.len();
     let mut exact: HashMap<String, usize> = HashMap::with_capacity(n);
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::with_capacity(n);
+    // The keys of more than one element, with all of them (few, if any).
+    let mut shared: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in pb.elements.iter().enumerate() {
         if let Some(why) = id_problem(&e.id) {
             let help = if e.spans.id.is_some() {
@@ -64,31 +65,38 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
                 .help(help),
             );
         }
-        by_key.entry(e.key.as_str()).or_default().push(i);
-    }
-    for (key, places) in &by_key {
-        exact.insert((*key).to_owned(), places[0]);
-        if places.len() > 1 {
-            for &i in places {
-                let others: Vec<&str> = places
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| pb.elements[j].file.as_str())
-                    .collect();
-                out.push(
-                    Diagnostic::new(
-                        Rule::DuplicateId,
-                        &pb.elements[i].file,
-                        id_pos(pb, i),
-                        format!("the id `{}` is used twice", pb.elements[i].id),
-                    )
-                    .width(pb.elements[i].id.chars().count())
-                    .help(format!(
-                        "also used by {}; ids compare case-insensitively: give each element its own",
-                        others.join(", ")
-                    )),
-                );
+        match exact.entry(e.key.clone()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                shared
+                    .entry(e.key.as_str())
+                    .or_insert_with(|| vec![*first.get()])
+                    .push(i);
             }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+        }
+    }
+    for places in shared.values() {
+        for &i in places {
+            let others: Vec<&str> = places
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| pb.elements[j].file.as_str())
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    Rule::DuplicateId,
+                    &pb.elements[i].file,
+                    id_pos(pb, i),
+                    format!("the id `{}` is used twice", pb.elements[i].id),
+                )
+                .width(pb.elements[i].id.chars().count())
+                .help(format!(
+                    "also used by {}; ids compare case-insensitively: give each element its own",
+                    others.join(", ")
+                )),
+            );
         }
     }
 
@@ -98,17 +106,35 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
         .iter()
         .map(|e| format!("{}.html", url_path(&e.id)))
         .collect();
-    let networks: Vec<String> = pb
-        .config
-        .networks
+    // The pages the site writes itself.
+    let reserved: std::collections::HashSet<String> = RESERVED_PAGES
         .iter()
-        .map(|n| format!("networks/{}.html", url_path(&n.id)))
+        .map(|r| format!("{r}.html"))
+        .chain(
+            pb.config
+                .networks
+                .iter()
+                .map(|n| format!("networks/{}.html", url_path(&n.id))),
+        )
         .collect();
-    let mut by_url: HashMap<&str, Vec<usize>> = HashMap::with_capacity(n);
+    // Per URL, its first element; the URLs of more than one, or reserved, with all of theirs.
+    let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(n);
+    let mut crowded: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, u) in pb.urls.iter().enumerate() {
-        by_url.entry(u.as_str()).or_default().push(i);
+        let u = u.as_str();
+        match first_at.entry(u) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                crowded.entry(u).or_insert_with(|| vec![*first.get()]).push(i);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+                if reserved.contains(u) {
+                    crowded.insert(u, vec![i]);
+                }
+            }
+        }
     }
-    for (url, places) in &by_url {
+    for (url, places) in &crowded {
         let distinct: Vec<usize> = {
             let mut seen = std::collections::HashSet::new();
             places
@@ -117,7 +143,7 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
                 .filter(|&i| seen.insert(pb.elements[i].key.as_str()))
                 .collect()
         };
-        let reserved = RESERVED_PAGES.iter().any(|r| format!("{r}.html") == *url) || networks.iter().any(|u| u == url);
+        let reserved = reserved.contains(*url);
         if distinct.len() > 1 {
             for &i in places {
                 let others: Vec<String> = distinct
