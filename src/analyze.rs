@@ -264,11 +264,16 @@ impl Kept {
             m
         };
         let (old, new) = (by_file(&self.last), by_file(&diags.list));
-        for file in old.keys().chain(new.keys()) {
-            if old.get(file) != new.get(file)
-                && let Some(&i) = self.resolution.targets.by_file.get(load::nfc(file).as_ref())
-            {
-                dirty[i] = true;
+        let changed: std::collections::HashSet<&String> = old
+            .keys()
+            .chain(new.keys())
+            .filter(|f| old.get(*f) != new.get(*f))
+            .collect();
+        if !changed.is_empty() {
+            // By the file name as written (two names may differ only in their
+            // Unicode form), as the pages pick their warnings.
+            for (i, e) in self.playbook.elements.iter().enumerate() {
+                dirty[i] |= changed.contains(&e.file);
             }
         }
         self.last.clone_from(&diags.list);

@@ -334,23 +334,68 @@ mod tests {
             .collect()
     }
 
+    /// A copy of the example playbook in `to`.
+    fn copy_example(to: &std::path::Path) {
+        let from = concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook");
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(from).unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(to.join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), to.join(rel)).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_patched_build_finds_the_pages_of_files_named_alike_in_another_unicode_form() {
+        let tmp = std::env::temp_dir().join(format!("mostbook-session-nfc-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let pb = tmp.join("pb");
+        copy_example(&pb);
+        // café.md in NFC and in NFD: two files, one name once normalised.
+        // Both link to a heading the mission does not have yet.
+        for (name, id) in [("caf\u{e9}.md", "cafe-one"), ("cafe\u{301}.md", "cafe-two")] {
+            let text = format!("---\nstep: mission\nid: {id}\ntitle: {id}\n---\nSee [[linkedin/mission#sec]].\n");
+            std::fs::write(pb.join("content").join(name), text).unwrap();
+        }
+        let opts = BuildOptions {
+            drafts: false,
+            today: Some("2027-03-15".to_owned()),
+            deny_warnings: false,
+        };
+        let out = tmp.join("out");
+        let mut session = Session::new(pb.clone(), out.clone(), opts.clone());
+        session.build().unwrap();
+        let mission = pb.join("content/linkedin/mission.md");
+        let mut text = std::fs::read_to_string(&mission).unwrap();
+        text.push_str("\n## Sec\n\nNow there is one.\n");
+        std::fs::write(&mission, text).unwrap();
+        let changed = std::collections::BTreeSet::from(["content/linkedin/mission.md".to_owned()]);
+        session.build_after(Some(&changed)).unwrap();
+        let fresh = tmp.join("fresh");
+        crate::build::build(&pb, &fresh, &opts).unwrap();
+        let (got, want) = (tree(&out), tree(&fresh));
+        assert!(
+            std::str::from_utf8(&want["cafe-two.html"])
+                .unwrap()
+                .contains("cafe-two"),
+            "the page is there"
+        );
+        for (path, bytes) in &want {
+            assert!(got.get(path) == Some(bytes), "{path} differs from a fresh build");
+        }
+        assert_eq!(got.len(), want.len());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
     #[test]
     fn a_session_equals_a_fresh_build_when_a_file_becomes_a_folder_and_back() {
         let tmp = std::env::temp_dir().join(format!("mostbook-session-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         let pb = tmp.join("pb");
-        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook")) {
-            let entry = entry.unwrap();
-            let rel = entry
-                .path()
-                .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook"))
-                .unwrap();
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(pb.join(rel)).unwrap();
-            } else {
-                std::fs::copy(entry.path(), pb.join(rel)).unwrap();
-            }
-        }
+        copy_example(&pb);
         let opts = BuildOptions {
             drafts: false,
             today: Some("2027-03-15".to_owned()),
