@@ -60,7 +60,11 @@ fn temporary(out: &Path, path: &str) -> Result<(std::path::PathBuf, std::path::P
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.mostbook-tmp-{}", std::process::id()));
+    // Unique within the process too: one path may be prepared twice in a
+    // build (a static file over a generated one), the first then dropped.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.mostbook-tmp-{}-{n}", std::process::id()));
     Ok((full, tmp))
 }
 
@@ -163,6 +167,13 @@ mod tests {
             .collect();
         assert_eq!(names, ["big.html"]);
         assert!(prepare(&out, "../escape", &[b"x"]).is_err());
+        // The same path prepared twice in a build (a static file over a
+        // generated one): dropping the first leaves the second whole.
+        let first = prepare(&out, "big.html", &[b"generated"]).unwrap();
+        let second = prepare(&out, "big.html", &[b"static"]).unwrap();
+        drop(first);
+        update(&out, &[("big.html".into(), Bytes::Prepared(second))], &[]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("big.html")).unwrap(), "static");
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
