@@ -334,6 +334,15 @@ mod tests {
             .collect()
     }
 
+    /// A fixed date, no drafts.
+    fn options() -> BuildOptions {
+        BuildOptions {
+            drafts: false,
+            today: Some("2027-03-15".to_owned()),
+            deny_warnings: false,
+        }
+    }
+
     /// A copy of the example playbook in `to`.
     fn copy_example(to: &std::path::Path) {
         let from = concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook");
@@ -360,11 +369,7 @@ mod tests {
             let text = format!("---\nstep: mission\nid: {id}\ntitle: {id}\n---\nSee [[linkedin/mission#sec]].\n");
             std::fs::write(pb.join("content").join(name), text).unwrap();
         }
-        let opts = BuildOptions {
-            drafts: false,
-            today: Some("2027-03-15".to_owned()),
-            deny_warnings: false,
-        };
+        let opts = options();
         let out = tmp.join("out");
         let mut session = Session::new(pb.clone(), out.clone(), opts.clone());
         session.build().unwrap();
@@ -396,11 +401,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&tmp);
         let pb = tmp.join("pb");
         copy_example(&pb);
-        let opts = BuildOptions {
-            drafts: false,
-            today: Some("2027-03-15".to_owned()),
-            deny_warnings: false,
-        };
+        let opts = options();
         let out = tmp.join("out");
         let mut session = Session::new(pb.clone(), out.clone(), opts.clone());
         let fresh = |n: u32| {

@@ -266,9 +266,13 @@ impl Ctx<'_> {
         data: &T,
     ) -> Result<String, RenderError> {
         let ctx = self.page_context(template, path, kind, title, data)?;
+        self.tera_render(template, &ctx)
+    }
+
+    fn tera_render(&self, template: &str, ctx: &tera::Context) -> Result<String, RenderError> {
         self.theme
             .tera
-            .render(template, &ctx)
+            .render(template, ctx)
             .map_err(|e| self.error(template, &e))
     }
 
@@ -300,10 +304,7 @@ impl Ctx<'_> {
         page: Option<&PageInfo>,
     ) -> Result<String, RenderError> {
         let ctx = self.context(template, data, root, page)?;
-        self.theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| self.error(template, &e))
+        self.tera_render(template, &ctx)
     }
 
     /// The Tera context of `template`: `data`'s fields, `root` and, for a whole page, `page`.
