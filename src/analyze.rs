@@ -35,20 +35,8 @@ impl std::fmt::Display for AnalyzeError {
 
 /// Loads, resolves and checks the playbook at `root`; `skip` is never read (the output folder).
 pub fn analyze(root: &Path, skip: Option<&Path>, today: Option<&str>) -> Result<Analysis, AnalyzeError> {
-    analyze_with(root, skip, today, None)
-}
-
-/// [`analyze`], reusing the files parsed by earlier runs (`watch`).
-pub fn analyze_with(
-    root: &Path,
-    skip: Option<&Path>,
-    today: Option<&str>,
-    cache: Option<&mut load::Cache>,
-) -> Result<Analysis, AnalyzeError> {
     crate::pool::run(|| {
-        let loaded = crate::timings::time("load", || load::load_with(root, skip, cache)).map_err(AnalyzeError::Load)?;
-        let tz = loaded.config.as_ref().map_or("UTC", |c| c.timezone.as_str()).to_owned();
-        let today = crate::check::today::build_date(today, &tz).map_err(AnalyzeError::Date)?;
+        let (loaded, today) = load_dated(root, skip, today, None)?;
         let sources = loaded.sources.clone();
         let mut diags = loaded.diags.clone();
         let playbook = crate::timings::time("resolve", || resolve::resolve(loaded, &mut diags));
@@ -64,6 +52,19 @@ pub fn analyze_with(
             today,
         })
     })
+}
+
+/// Loads the playbook (reusing `cache`), and the date its rules run at, in its time zone.
+fn load_dated(
+    root: &Path,
+    skip: Option<&Path>,
+    today: Option<&str>,
+    cache: Option<&mut load::Cache>,
+) -> Result<(load::Loaded, Date), AnalyzeError> {
+    let loaded = crate::timings::time("load", || load::load_with(root, skip, cache)).map_err(AnalyzeError::Load)?;
+    let tz = loaded.config.as_ref().map_or("UTC", |c| c.timezone.as_str());
+    let today = crate::check::today::build_date(today, tz).map_err(AnalyzeError::Date)?;
+    Ok((loaded, today))
 }
 
 /// Whether the run fails: errors, or warnings under `--deny-warnings`.
@@ -85,7 +86,6 @@ pub struct Kept {
     loaded: Vec<crate::diag::Diagnostic>,
     /// The last analysis' problems, as reported.
     last: Vec<crate::diag::Diagnostic>,
-    sources: HashMap<String, Arc<str>>,
     today: Date,
 }
 
@@ -106,14 +106,12 @@ pub fn analyze_kept(
     cache: &mut load::Cache,
 ) -> Result<(Analysis, Option<Kept>), AnalyzeError> {
     crate::pool::run(|| {
-        let loaded =
-            crate::timings::time("load", || load::load_with(root, skip, Some(cache))).map_err(AnalyzeError::Load)?;
-        let tz = loaded.config.as_ref().map_or("UTC", |c| c.timezone.as_str()).to_owned();
-        let today = crate::check::today::build_date(today, &tz).map_err(AnalyzeError::Date)?;
+        let (loaded, today) = load_dated(root, skip, today, Some(cache))?;
         let sources = loaded.sources.clone();
-        let mut diags = loaded.diags.clone();
         let loaded_diags = loaded.diags.list.clone();
         let Some((pb, resolution)) = crate::timings::time("resolve", || resolve::resolve_kept(loaded)) else {
+            let mut diags = Diagnostics::default();
+            diags.extend(loaded_diags);
             diags.finish(&Default::default());
             let analysis = Analysis {
                 playbook: None,
@@ -138,7 +136,6 @@ pub fn analyze_kept(
             elements,
             loaded: loaded_diags,
             last: Vec::new(),
-            sources: sources.clone(),
             today,
         };
         let diags = kept.diagnostics();
@@ -203,8 +200,7 @@ impl Kept {
             pb.elements[i].text = b.text.clone();
             pb.scans[i] = b.scan;
             pb.line_index[i] = std::sync::OnceLock::new();
-            pb.sources.insert(b.file.clone(), b.text.clone());
-            self.sources.insert(b.file, b.text);
+            pb.sources.insert(b.file, b.text);
             changed.push(i);
             relink.push(i);
         }
@@ -256,31 +252,31 @@ impl Kept {
         }
         let diags = self.diagnostics();
         // Elements whose problems changed show them on their pages.
-        let by_file = |list: &[crate::diag::Diagnostic]| {
-            let mut m: HashMap<String, Vec<crate::diag::Diagnostic>> = HashMap::new();
-            for d in list {
-                m.entry(d.file.clone()).or_default().push(d.clone());
-            }
-            m
-        };
+        // Both lists are sorted by file.
+        fn by_file(list: &[crate::diag::Diagnostic]) -> HashMap<&str, &[crate::diag::Diagnostic]> {
+            list.chunk_by(|a, b| a.file == b.file)
+                .map(|c| (c[0].file.as_str(), c))
+                .collect()
+        }
         let (old, new) = (by_file(&self.last), by_file(&diags.list));
-        let changed: std::collections::HashSet<&String> = old
+        let changed: std::collections::HashSet<&str> = old
             .keys()
             .chain(new.keys())
-            .filter(|f| old.get(*f) != new.get(*f))
+            .copied()
+            .filter(|f| old.get(f) != new.get(f))
             .collect();
         if !changed.is_empty() {
             // By the file name as written (two names may differ only in their
             // Unicode form), as the pages pick their warnings.
             for (i, e) in self.playbook.elements.iter().enumerate() {
-                dirty[i] |= changed.contains(&e.file);
+                dirty[i] |= changed.contains(e.file.as_str());
             }
         }
         self.last.clone_from(&diags.list);
         let analysis = Analysis {
             playbook: None,
             diags,
-            sources: self.sources.clone(),
+            sources: self.playbook.sources.clone(),
             today,
         };
         Ok(Some(Patched { analysis, dirty }))
