@@ -258,6 +258,7 @@ impl<'a> Recorder<'a> {
 }
 
 impl Sink for Recorder<'_> {
+    /// Writing in place, files the output holds as last written.
     fn put_again_all(&self, paths: &[&str]) -> bool {
         let Some(previous) = self.previous.filter(|_| self.stage.is_none()) else {
             return false;
@@ -270,17 +271,6 @@ impl Sink for Recorder<'_> {
             state.0.insert((*p).to_owned(), previous[*p]);
             state.1.remove(*p);
         }
-        true
-    }
-
-    /// Writing in place, a file the output holds as last written.
-    fn put_again(&self, path: &str) -> bool {
-        let Some(digest) = self.previous.filter(|_| self.stage.is_none()).and_then(|p| p.get(path)) else {
-            return false;
-        };
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.0.insert(path.to_owned(), *digest);
-        state.1.remove(path);
         true
     }
 

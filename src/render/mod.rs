@@ -53,13 +53,8 @@ pub trait Sink: Sync {
         self.put(path, &parts.concat())
     }
 
-    /// Keeps the file at `path` as the sink last had it, if it can: `false`
-    /// if the file is to be put anew (the default).
-    fn put_again(&self, _path: &str) -> bool {
-        false
-    }
-
-    /// [`Sink::put_again`] for many files at once: all of them, or none.
+    /// Keeps the files at `paths` as the sink last had them, if it can: all
+    /// of them, or none (`false`: they are to be put anew; the default).
     fn put_again_all(&self, _paths: &[&str]) -> bool {
         false
     }
@@ -382,12 +377,7 @@ impl Ctx<'_> {
         if paths.is_empty() || !self.sink.put_again_all(paths) {
             return false;
         }
-        self.files.fetch_add(paths.len(), std::sync::atomic::Ordering::Relaxed);
-        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
-        self.pages.fetch_add(pages, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut p) = self.paths.lock() {
-            p.extend(paths.iter().map(|s| (*s).to_owned()));
-        }
+        self.count_all(paths);
         true
     }
 
@@ -411,12 +401,16 @@ impl Ctx<'_> {
 
     /// Counts a file handed to the sink.
     fn count(&self, path: &str) {
-        self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.count_all(&[path]);
+    }
+
+    /// Counts files handed to the sink (one lock for all).
+    fn count_all(&self, paths: &[&str]) {
+        self.files.fetch_add(paths.len(), std::sync::atomic::Ordering::Relaxed);
+        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+        self.pages.fetch_add(pages, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut p) = self.paths.lock() {
-            p.push(path.to_owned());
-        }
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            p.extend(paths.iter().map(|s| (*s).to_owned()));
         }
     }
 
@@ -429,8 +423,7 @@ impl Ctx<'_> {
     /// Puts the file at `path` as the last build made it (for an element
     /// that is [`Ctx::unchanged`]); `false` if the last build has no such file.
     pub fn put_again(&self, path: &str) -> Result<bool, RenderError> {
-        if self.sink.put_again(path) {
-            self.count(path);
+        if self.put_again_all(&[path]) {
             return Ok(true);
         }
         match self.memo.and_then(|m| m.again(path)) {
