@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mostbook benchmark (issue 6): `mostbook build` and `mostbook check` timed
 # side by side with the floor (examples/floor.rs: walk + pulldown-cmark +
-# write, in parallel), Hugo and, when installed, Zola, on the same generated
+# write, in parallel; floor-fm also parses the front-matter with serde-saphyr),
+# Hugo and, when installed, Zola, on the same generated
 # playbooks; peak memory of each; the phase breakdown of a build per size
 # (MOSTBOOK_TIMINGS=1); the page weight of the overview and of the largest
 # element page; edit-to-visible latency in `mostbook serve`. Everything runs
@@ -44,7 +45,7 @@ INSTALL_ZOLA=0
 WRITE=1
 KEEP=0
 
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES="$2"; shift ;;
@@ -256,6 +257,8 @@ for N in $SIZES; do
     fi
 
     add floor "$(q "$FLOOR") $(q "$PB") $(q "$WORK/floor-$N")" "$WORK/floor-$N"
+    # The floor plus the front-matter parsed as mostbook must (serde-saphyr, spanned).
+    add floor-fm "$(q "$FLOOR") --front-matter $(q "$PB") $(q "$WORK/floor-fm-$N")" "$WORK/floor-fm-$N"
 
     if [ "$HUGO" = 1 ]; then
         HSITE="$WORK/hugo-site-$N"
@@ -422,7 +425,7 @@ for N in $SIZES; do
         fi
     fi
 
-    [ "$KEEP" = 1 ] || rm -rf "$PB" "$WORK"/site-"$N" "$WORK"/floor-"$N" "$WORK"/hugo-*"$N" "$WORK"/zola-*"$N" "$WORK"/serve-"$N"
+    [ "$KEEP" = 1 ] || rm -rf "$PB" "$WORK"/site-"$N" "$WORK"/floor-"$N" "$WORK"/floor-fm-"$N" "$WORK"/hugo-*"$N" "$WORK"/zola-*"$N" "$WORK"/serve-"$N"
     unset CMD OUTDIR MED PEAK
 done
 

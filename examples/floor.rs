@@ -9,6 +9,11 @@
 //! pulldown-cmark (tables, footnotes, strikethrough, task lists, heading
 //! attributes) into a minimal HTML page and write one `.html` per file, in
 //! parallel with rayon. It prints only the number of pages written.
+//!
+//! With `--front-matter` it also parses each front-matter the way mostbook
+//! must (serde-saphyr, every value `Spanned` with its line and column): the
+//! floor of any build that reads the front-matter with the crates the design
+//! names, to tell their cost from mostbook's own.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,12 +25,14 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let front_matter = args.iter().any(|a| a == "--front-matter");
+    args.retain(|a| a != "--front-matter");
     let [dir, out] = args.as_slice() else {
-        eprintln!("usage: floor PLAYBOOK_DIR OUT_DIR");
+        eprintln!("usage: floor [--front-matter] PLAYBOOK_DIR OUT_DIR");
         return ExitCode::from(2);
     };
-    match run(Path::new(dir), Path::new(out)) {
+    match run(Path::new(dir), Path::new(out), front_matter) {
         Ok(count) => {
             println!("{count}");
             ExitCode::SUCCESS
@@ -37,7 +44,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(dir: &Path, out: &Path) -> std::io::Result<usize> {
+fn run(dir: &Path, out: &Path, front_matter: bool) -> std::io::Result<usize> {
     let content = dir.join("content");
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in WalkDir::new(&content) {
@@ -60,13 +67,18 @@ fn run(dir: &Path, out: &Path) -> std::io::Result<usize> {
     files
         .par_iter()
         .zip(targets.par_iter())
-        .try_for_each(|(source, target)| render(source, target))?;
+        .try_for_each(|(source, target)| render(source, target, front_matter))?;
     Ok(files.len())
 }
 
-fn render(source: &Path, target: &Path) -> std::io::Result<()> {
+fn render(source: &Path, target: &Path, front_matter: bool) -> std::io::Result<()> {
     let text = fs::read_to_string(source)?;
-    let body = strip_front_matter(&text);
+    let (yaml, body) = split(&text);
+    if front_matter {
+        // Kept alive until the page is written, as a build keeps it.
+        let parsed = mostbook::load::yaml::parse(yaml);
+        std::hint::black_box(&parsed);
+    }
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
@@ -86,18 +98,19 @@ fn render(source: &Path, target: &Path) -> std::io::Result<()> {
     fs::write(target, page)
 }
 
-/// The text after the closing `---` line, or all of it without front-matter.
-fn strip_front_matter(text: &str) -> &str {
+/// The front-matter (between the `---` lines) and the text after it; no
+/// front-matter and all of the text without one.
+fn split(text: &str) -> (&str, &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
-        return text;
+        return ("", text);
     };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
-        offset += line.len();
         if line.trim_end_matches(['\r', '\n']) == "---" {
-            return &rest[offset..];
+            return (&rest[..offset], &rest[offset + line.len()..]);
         }
+        offset += line.len();
     }
-    text
+    ("", text)
 }
