@@ -163,39 +163,62 @@ impl serde_json::ser::Formatter for ScriptSafe {
 
 /// The words of `s` separated by single spaces: `s.split_whitespace()` joined
 /// with `" "`, without the intermediate list (bodies are most of the index).
+/// Words are scanned byte by byte, and copied a run at a time; only a
+/// non-ASCII character is decoded (to tell Unicode spaces).
 fn squash_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut word: Option<usize> = None;
-    let push = |out: &mut String, w: &str| {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    };
     let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut out = String::with_capacity(s.len());
+    // `char::is_whitespace` at `i`, and the character's length.
+    let space_at = |i: usize| -> (bool, usize) {
         let b = bytes[i];
-        // `char::is_whitespace`: for ASCII, space, \t, \n, vertical tab, form feed, \r.
-        let (space, len) = if b.is_ascii() {
-            (matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), 1)
+        if b.is_ascii() {
+            // Space, \t, \n, vertical tab, form feed, \r.
+            (b == b' ' || (b'\t'..=b'\r').contains(&b), 1)
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
             (c.is_whitespace(), c.len_utf8())
-        };
-        match (space, word) {
-            (true, Some(start)) => {
-                push(&mut out, &s[start..i]);
-                word = None;
-            }
-            (false, None) => word = Some(i),
-            _ => {}
         }
-        i += len;
+    };
+    let flush = |out: &mut String, run: Option<(usize, usize)>| {
+        if let Some((start, end)) = run {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..end]);
+        }
+    };
+    // The words met but not yet copied: a stretch of `s` as the output has it.
+    let mut run: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, len) = space_at(i);
+        if space {
+            i += len;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() {
+            // Any ASCII byte above the space is part of a word.
+            if bytes[i] > b' ' && bytes[i].is_ascii() {
+                i += 1;
+                continue;
+            }
+            let (space, len) = space_at(i);
+            if space {
+                break;
+            }
+            i += len;
+        }
+        // Words one plain space apart are copied together, as one run.
+        match run {
+            Some((first, end)) if start == end + 1 && bytes[end] == b' ' => run = Some((first, i)),
+            _ => {
+                flush(&mut out, run);
+                run = Some((start, i));
+            }
+        }
     }
-    if let Some(start) = word {
-        push(&mut out, &s[start..]);
-    }
+    flush(&mut out, run);
     out
 }
 
@@ -333,6 +356,9 @@ mod tests {
             "un\u{a0}deux\u{2003}trois\u{3000}quatre\u{85}cinq",
             "é à\u{2028}ü",
             "\u{200b}zero-width is not space\u{200b}",
+            "\u{1}control\u{1f}bytes\u{7f} are words",
+            "mot\u{a0}",
+            "\u{3000}",
         ] {
             assert_eq!(
                 squash_whitespace(s),
