@@ -9,7 +9,7 @@
 use crate::model::Language;
 use rust_embed::RustEmbed;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 #[derive(RustEmbed)]
@@ -25,6 +25,28 @@ pub struct Theme {
     /// A digest of the templates and strings: pages rendered with an equal
     /// fingerprint and equal data are equal (see [`crate::render::Memo`]).
     pub fingerprint: u128,
+    /// Components that a playbook's or a theme's template defines again
+    /// (replacing the built-in ones of these names).
+    pub redefined: BTreeSet<String>,
+}
+
+impl Theme {
+    /// Whether component `name` is the built-in theme's own (not redefined).
+    pub fn builtin_component(&self, name: &str) -> bool {
+        !self.redefined.contains(name)
+    }
+}
+
+/// The names of the components `text` defines (`{% component NAME(…) %}`).
+fn defined_components(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%").skip(1).filter_map(|tag| {
+        let rest = tag.trim_start_matches('-').trim_start().strip_prefix("component")?;
+        let rest = rest.strip_prefix(char::is_whitespace)?.trim_start();
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
 }
 
 #[derive(Debug)]
@@ -180,6 +202,11 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
         digest.update(text.as_bytes());
         digest.update(&[0]);
     }
+    let redefined = templates
+        .iter()
+        .filter(|(name, _)| !name.starts_with("default/"))
+        .flat_map(|(_, text)| defined_components(text).map(str::to_owned))
+        .collect();
     tera.add_raw_templates(templates)
         .map_err(|e| tera_error("templates", &e))?;
 
@@ -212,6 +239,7 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
     Ok(Theme {
         tera,
         fingerprint: digest.digest128(),
+        redefined,
         strings,
         assets: assets.into_iter().collect(),
     })
@@ -230,4 +258,21 @@ pub fn read_static(
             .map(|(name, bytes)| (name, Cow::Owned(bytes))),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_components_a_template_defines() {
+        let text = "{#- a note on {% component el_link %} -#}\n\
+            {% component el_link(el, root) %}<a>{% if x %}{% endif %}</a>{% endcomponent el_link %}\n\
+            {%- component  net_label(el) -%}x{% endcomponent net_label %}\n\
+            {% components %}{% component (x) %}";
+        let names: Vec<&str> = defined_components(text).collect();
+        // The one in a comment counts too: a component is only ever taken for
+        // the built-in one when no template could be defining it again.
+        assert_eq!(names, ["el_link", "el_link", "net_label"]);
+    }
 }

@@ -1966,3 +1966,96 @@ fn deny_warnings_fails_and_writes_nothing() {
     assert!(stderr(&o).contains("dead-end"), "{}", describe(&o));
     assert!(!out.exists());
 }
+
+// ------------------------------------------------- components, pre-rendered
+
+/// The built-in `el_link`, `net_label` and `slot` are rendered once per element
+/// and written where pages would call them (`el_link_head`…). Redefining every
+/// component with the built-in text turns that off; the site must not change.
+#[test]
+fn components_written_once_per_element_equal_the_components_called() {
+    let tmp = TempDir::new("prerender");
+    let pb = example_copy(tmp.path());
+    let fast = tmp.join("fast");
+    build_ok(&pb, &fast, &[]);
+    std::fs::create_dir_all(pb.join("templates")).unwrap();
+    std::fs::copy(
+        manifest_dir().join("themes/default/templates/components.html"),
+        pb.join("templates/components.html"),
+    )
+    .unwrap();
+    let called = tmp.join("called");
+    build_ok(&pb, &called, &[]);
+    let (fast, called) = (files(&fast), files(&called));
+    assert_eq!(
+        fast.keys().collect::<Vec<_>>(),
+        called.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    // The pages must use what is written once: links, labels and slots are there.
+    let tactic = String::from_utf8_lossy(&fast["linkedin/tactics/etude-de-cas-mardi.html"]).into_owned();
+    assert!(tactic.contains("class=\"mb-ref mb-step-strategy"), "{tactic}");
+    assert!(String::from_utf8_lossy(&fast["calendar.html"]).contains("class=\"mb-slot mb-net-"));
+    for (path, bytes) in &fast {
+        let other = &called[path];
+        let at = bytes.iter().zip(other).position(|(a, b)| a != b);
+        assert!(
+            bytes == other,
+            "{path} differs when the components are called, from byte {at:?}:\n{}\n---\n{}",
+            String::from_utf8_lossy(&bytes[at.unwrap_or(0).saturating_sub(80)..])
+                .chars()
+                .take(240)
+                .collect::<String>(),
+            String::from_utf8_lossy(&other[at.unwrap_or(0).saturating_sub(80)..])
+                .chars()
+                .take(240)
+                .collect::<String>(),
+        );
+    }
+}
+
+/// A playbook's own `el_link`, `net_label` and `slot` replace the built-in ones
+/// on every page, lists, chains, trees and weeks included (docs/theming.md).
+#[test]
+fn a_redefined_component_replaces_the_built_in_one_everywhere() {
+    let tmp = TempDir::new("components");
+    let pb = example_copy(tmp.path());
+    std::fs::create_dir_all(pb.join("templates")).unwrap();
+    std::fs::write(
+        pb.join("templates/components.html"),
+        "{% component el_link(el, root) %}<a class=\"my-link\" href=\"{{ root ~ el.url }}\">★ {{ el.title }}</a>{% endcomponent el_link %}\n\
+         {% component net_label(el) %}<i class=\"my-net\">{{ el.network }}</i>{% endcomponent net_label %}\n\
+         {% component slot(el, root) %}<a class=\"my-slot\" href=\"{{ root ~ el.url }}\">{{ el.id }}</a>{% endcomponent slot %}\n",
+    )
+    .unwrap();
+    let out = tmp.join("out");
+    build_ok(&pb, &out, &[]);
+    let files = files(&out);
+    let text = |p: &str| String::from_utf8_lossy(&files[p]).into_owned();
+    for p in [
+        "index.html",
+        "linkedin/tactics/etude-de-cas-mardi.html",
+        "networks/linkedin.html",
+        "matrix.html",
+    ] {
+        let html = text(p);
+        assert!(
+            html.contains("class=\"my-link\""),
+            "{p} does not use the playbook's el_link"
+        );
+        assert!(!html.contains("<a class=\"mb-ref "), "{p} still has a built-in el_link");
+    }
+    // A page two folders down links with its own root.
+    assert!(text("linkedin/tactics/etude-de-cas-mardi.html").contains("class=\"my-link\" href=\"../../"));
+    assert!(text("index.html").contains("class=\"my-net\""));
+    assert!(
+        !text("index.html").contains("<span class=\"mb-net mb-net-"),
+        "built-in net_label left"
+    );
+    let calendar = text("calendar.html");
+    assert!(
+        calendar.contains("class=\"my-slot\""),
+        "the week does not use the playbook's slot"
+    );
+    assert!(!calendar.contains("class=\"mb-slot "), "built-in slot left");
+}

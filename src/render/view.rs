@@ -77,10 +77,61 @@ impl Ctx<'_> {
     }
 
     pub(super) fn make_ref(&self, i: usize) -> ElementRef {
+        let plain = tera::Value::from_serializable(&self.ref_fields(i));
+        let tactic = self.pb.elements[i].step == Step::Tactic;
+        let (link_head, link_tail) = self.prerender_split("el_link", &plain);
+        let (slot_head, slot_tail) = match tactic {
+            true => self.prerender_split("slot", &plain),
+            false => (tera::Value::none(), tera::Value::none()),
+        };
+        let label = self
+            .prerender("net_label", &plain, false)
+            .map_or_else(tera::Value::none, |h| safe(&h));
         ElementRef {
             title: self.pb.elements[i].title.clone(),
-            value: tera::Value::from_serializable(&self.ref_fields(i)),
+            value: with_fields(
+                &plain,
+                [
+                    ("el_link_head", link_head),
+                    ("el_link_tail", link_tail),
+                    ("net_label_html", label),
+                    ("slot_head", slot_head),
+                    ("slot_tail", slot_tail),
+                ],
+            ),
         }
+    }
+
+    /// The built-in component `name` rendered for the reference `el` (with
+    /// [`ROOT_MARK`] as `root` when `with_root`), once for the whole build:
+    /// templates write it where they would call the component, which saves
+    /// lists, chains, trees and weeks a call per link. `None` when a template
+    /// defines the component again (it is then called as written) or when it
+    /// fails (the call in the page then reports the error where it stands).
+    fn prerender(&self, name: &str, el: &tera::Value, with_root: bool) -> Option<String> {
+        if !self.theme.builtin_component(name) {
+            return None;
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("el", el);
+        if with_root {
+            ctx.insert("root", ROOT_MARK);
+        }
+        self.theme.tera.render_component(name, &ctx, None, true).ok()
+    }
+
+    /// [`Ctx::prerender`] of a component that takes `root`, as the HTML
+    /// before and after it: a page writes head, its own `root`, tail. None
+    /// (both) unless `root` is written exactly once, as the built-in
+    /// components do.
+    fn prerender_split(&self, name: &str, el: &tera::Value) -> (tera::Value, tera::Value) {
+        self.prerender(name, el, true)
+            .and_then(|html| {
+                let mut parts = html.split(ROOT_MARK);
+                let (head, tail) = (parts.next()?, parts.next()?);
+                parts.next().is_none().then(|| (safe(head), safe(tail)))
+            })
+            .unwrap_or_else(|| (tera::Value::none(), tera::Value::none()))
     }
 
     /// Element `i`'s reference as a Tera value (shared, cheap to clone).
@@ -104,6 +155,16 @@ impl Ctx<'_> {
     pub fn date(&self, d: jiff::civil::Date) -> String {
         super::schedule::format_date(d, self.pb.config.language)
     }
+}
+
+/// Stands for `root` while `el_link` is rendered once per element: a
+/// private-use character, which escaping leaves as it is. A reference whose
+/// fields hold it is not split (see [`Ctx::make_ref`]).
+const ROOT_MARK: &str = "\u{F8FF}";
+
+/// Pre-rendered HTML, written by templates as it is.
+fn safe(html: &str) -> tera::Value {
+    tera::Value::safe_string(html)
 }
 
 /// A reference's fields and `extra` ones in a single Tera map: what
