@@ -537,7 +537,7 @@ pub fn render_with(
         ctx.refs = crate::timings::time("refs", || {
             (0..pb.elements.len())
                 .into_par_iter()
-                .map(|i| ctx.make_ref(i))
+                .map_init(view::Shared::default, |shared, i| ctx.make_ref(i, shared))
                 .collect()
         });
     }

@@ -37,8 +37,6 @@ pub struct RefFields<'a> {
     pub url: &'a str,
     pub network: Option<&'a str>,
     pub network_name: Option<&'a str>,
-    /// Site-relative path of the network's page.
-    pub network_page: Option<String>,
     pub draft: bool,
     pub status: Option<&'static str>,
     pub status_label: Option<String>,
@@ -69,34 +67,31 @@ impl Ctx<'_> {
                 .as_deref()
                 .and_then(|n| self.pb.config.network(n))
                 .map(|n| n.name.as_str()),
-            network_page: e.network.as_deref().map(super::pages::network::path),
             draft: e.draft,
             status: st.map(Status::key),
             status_label: st.map(|s| self.t(&format!("status_{}", s.key().replace('-', "_")))),
         }
     }
 
-    pub(super) fn make_ref(&self, i: usize) -> ElementRef {
+    /// Element `i`'s reference. `shared` holds the pieces of HTML that many
+    /// elements have alike (a link's start, a network's label) once.
+    pub(super) fn make_ref(&self, i: usize, shared: &mut Shared) -> ElementRef {
         let plain = tera::Value::from_serializable(&self.ref_fields(i));
-        let tactic = self.pb.elements[i].step == Step::Tactic;
-        let (link_head, link_tail) = self.prerender_split("el_link", &plain);
-        let (slot_head, slot_tail) = match tactic {
-            true => self.prerender_split("slot", &plain),
-            false => (tera::Value::none(), tera::Value::none()),
-        };
-        let label = self
-            .prerender("net_label", &plain, false)
-            .map_or_else(tera::Value::none, |h| safe(&h));
+        let (head, tail) = self.prerender_split("el_link", &plain).unzip();
+        let head = head.map(|h| shared.get(h));
+        let tail = tail.map(|t| safe(&t));
+        let label = self.prerender("net_label", &plain, false).map(|h| shared.get(h));
+        let none = tera::Value::none;
         ElementRef {
             title: self.pb.elements[i].title.clone(),
+            // 13 fields: with one more (trees' `children`), a Tera map still
+            // fits the hash table of 16 it had before these three.
             value: with_fields(
                 &plain,
                 [
-                    ("el_link_head", link_head),
-                    ("el_link_tail", link_tail),
-                    ("net_label_html", label),
-                    ("slot_head", slot_head),
-                    ("slot_tail", slot_tail),
+                    ("el_link_head", head.unwrap_or_else(none)),
+                    ("el_link_tail", tail.unwrap_or_else(none)),
+                    ("net_label_html", label.unwrap_or_else(none)),
                 ],
             ),
         }
@@ -105,7 +100,7 @@ impl Ctx<'_> {
     /// The built-in component `name` rendered for the reference `el` (with
     /// [`ROOT_MARK`] as `root` when `with_root`), once for the whole build:
     /// templates write it where they would call the component, which saves
-    /// lists, chains, trees and weeks a call per link. `None` when a template
+    /// lists, chains and trees a call per link. `None` when a template
     /// defines the component again (it is then called as written) or when it
     /// fails (the call in the page then reports the error where it stands).
     fn prerender(&self, name: &str, el: &tera::Value, with_root: bool) -> Option<String> {
@@ -121,17 +116,12 @@ impl Ctx<'_> {
     }
 
     /// [`Ctx::prerender`] of a component that takes `root`, as the HTML
-    /// before and after it: a page writes head, its own `root`, tail. None
-    /// (both) unless `root` is written exactly once, as the built-in
-    /// components do.
-    fn prerender_split(&self, name: &str, el: &tera::Value) -> (tera::Value, tera::Value) {
-        self.prerender(name, el, true)
-            .and_then(|html| {
-                let mut parts = html.split(ROOT_MARK);
-                let (head, tail) = (parts.next()?, parts.next()?);
-                parts.next().is_none().then(|| (safe(head), safe(tail)))
-            })
-            .unwrap_or_else(|| (tera::Value::none(), tera::Value::none()))
+    /// before and after it: a page writes head, its own `root`, tail. `None`
+    /// unless `root` is written exactly once, as the built-in components do.
+    fn prerender_split(&self, name: &str, el: &tera::Value) -> Option<(String, String)> {
+        let html = self.prerender(name, el, true)?;
+        let (head, tail) = html.split_once(ROOT_MARK)?;
+        (!tail.contains(ROOT_MARK)).then(|| (head.to_owned(), tail.to_owned()))
     }
 
     /// Element `i`'s reference as a Tera value (shared, cheap to clone).
@@ -161,6 +151,17 @@ impl Ctx<'_> {
 /// private-use character, which escaping leaves as it is. A reference whose
 /// fields hold it is not split (see [`Ctx::make_ref`]).
 const ROOT_MARK: &str = "\u{F8FF}";
+
+/// Pre-rendered HTML met more than once, kept once (a Tera string is an
+/// `Arc`: its clones share it). One per worker's run of elements.
+#[derive(Default)]
+pub struct Shared(std::collections::HashMap<String, tera::Value>);
+
+impl Shared {
+    fn get(&mut self, html: String) -> tera::Value {
+        self.0.entry(html).or_insert_with_key(|h| safe(h)).clone()
+    }
+}
 
 /// Pre-rendered HTML, written by templates as it is.
 fn safe(html: &str) -> tera::Value {
@@ -375,7 +376,6 @@ mod tests {
             url: "li/tactics/t1.html",
             network: Some("li"),
             network_name: Some("LinkedIn, the network with a long name"),
-            network_page: Some("li/index.html".to_owned()),
             draft: false,
             status: None,
             status_label: None,
