@@ -439,6 +439,9 @@ struct NetworkLink {
     name: String,
     url: Option<String>,
     page: String,
+    /// The network's colour: its rank in playbook.yaml, modulo the 8 of the
+    /// palette (as in the MOST graph).
+    palette: usize,
 }
 
 #[derive(Serialize)]
@@ -487,11 +490,13 @@ pub fn render_with(
         networks: cfg
             .networks
             .iter()
-            .map(|n| NetworkLink {
+            .enumerate()
+            .map(|(k, n)| NetworkLink {
                 id: n.id.clone(),
                 name: n.name.clone(),
                 url: n.url.clone(),
                 page: pages::network::path(&n.id),
+                palette: k % 8,
             })
             .collect(),
         extra: &cfg.extra,

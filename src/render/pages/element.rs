@@ -29,6 +29,8 @@ pub struct ElementView {
     pub owner: Option<String>,
     pub tags: Vec<String>,
     pub file: String,
+    /// Site-relative path of the element's network page.
+    pub network_page: Option<String>,
     pub body_html: Html,
     pub toc: Vec<Heading>,
     pub card: Card,
@@ -43,11 +45,12 @@ pub struct ElementView {
 impl Serialize for ElementView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = serializer.serialize_struct("ElementView", view::ref_len(&self.r) + 12)?;
+        let mut st = serializer.serialize_struct("ElementView", view::ref_len(&self.r) + 13)?;
         view::flatten_ref(&mut st, &self.r)?;
         st.serialize_field("owner", &self.owner)?;
         st.serialize_field("tags", &self.tags)?;
         st.serialize_field("file", &self.file)?;
+        st.serialize_field("network_page", &self.network_page)?;
         st.serialize_field("body_html", &self.body_html)?;
         st.serialize_field("toc", &self.toc)?;
         st.serialize_field("card", &self.card)?;
@@ -82,6 +85,7 @@ fn view_with(ctx: &Ctx, i: usize, body_html: Html) -> ElementView {
         owner: e.owner.clone(),
         tags: e.tags.clone(),
         file: e.file.clone(),
+        network_page: e.network.as_deref().map(super::network::path),
         body_html,
         toc: pb.scans[i]
             .headings
