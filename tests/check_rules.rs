@@ -906,3 +906,51 @@ fn human_format_broken_link_in_body() {
     assert_human_block(&lines, "error[broken-link]", TV, 13, 10, source);
     assert_human_block(&lines, "error[broken-link]", TV, 13, 60, source);
 }
+
+/// Did-you-means are rationed (50 per run). Links are resolved in parallel;
+/// when the ration runs out, the files that get one must still be the first
+/// ones in file order, the same on every run.
+#[test]
+fn rationed_did_you_means_go_to_the_first_files_on_every_run() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("check_rules")
+        .join("ration");
+    if dir.exists() {
+        fs::remove_dir_all(&dir).unwrap();
+    }
+    fs::create_dir_all(dir.join("content")).unwrap();
+    fs::write(
+        dir.join("playbook.yaml"),
+        "title: T\nlanguage: en\nnetworks:\n  li: { name: LinkedIn }\n",
+    )
+    .unwrap();
+    fs::write(dir.join("content/mission.md"), "---\nstep: mission\ntitle: M\n---\n").unwrap();
+    for i in 1..=70 {
+        fs::write(
+            dir.join(format!("content/m{i:02}.md")),
+            format!("---\nstep: mission\ntitle: M{i}\n---\nSee [x](missoin.md).\n"),
+        )
+        .unwrap();
+    }
+    let helped = |json: &Value| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "broken-link")
+            .filter(|d| {
+                d["help"]
+                    .as_str()
+                    .is_some_and(|h| h.contains("did you mean `mission.md`"))
+            })
+            .map(|d| d["file"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first: Vec<String> = (1..=50).map(|i| format!("content/m{i:02}.md")).collect();
+    let (code, json) = check_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(helped(&json), first);
+    for _ in 0..4 {
+        assert_eq!(check_json(&dir, &[]).1, json, "a run differs");
+    }
+}

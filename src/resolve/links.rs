@@ -128,9 +128,22 @@ pub struct Found {
 
 /// Resolves every body link; returns, per element, what its links gave.
 pub fn resolve(pb: &mut Playbook, index: &Index, unreadable: &HashSet<String>, targets: &Targets) -> Vec<Found> {
-    let (links, found) = (0..pb.elements.len())
+    use rayon::prelude::*;
+    use std::sync::atomic::Ordering::Relaxed;
+    let budget = pb.suggestions_left.load(Relaxed);
+    let (mut links, mut found): (Vec<_>, Vec<_>) = (0..pb.elements.len())
+        .into_par_iter()
         .map(|i| element(pb, index, unreadable, targets, i))
         .unzip();
+    // Did-you-means are rationed. While some are left, every link that wants
+    // one gets it, in whatever order the threads go; once they ran out, which
+    // links got one depended on that order: again in file order, as always.
+    if pb.suggestions_left.load(Relaxed) == 0 {
+        pb.suggestions_left.store(budget, Relaxed);
+        (links, found) = (0..pb.elements.len())
+            .map(|i| element(pb, index, unreadable, targets, i))
+            .unzip();
+    }
     pb.links = links;
     backlinks(pb);
     found
