@@ -616,7 +616,14 @@ fn yaml_help(message: &str, line: &str) -> Option<String> {
     if message.contains("unclosed bracket") {
         return Some("a list in brackets must be closed, e.g. `[video, photo]`; to write text starting with `[`, put it in quotes".to_owned());
     }
-    if message.contains("tab") {
+    if message.contains("is written twice") {
+        return Some("keep one of the two lines: a field is given once".to_owned());
+    }
+    // The word, not a part of one ("acceptable").
+    if message
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "tab" || w == "tabs")
+    {
         return Some("indent with spaces: YAML does not accept tabs".to_owned());
     }
     None
@@ -665,6 +672,25 @@ fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_helps_fit_the_error() {
+        let tabs = Some("indent with spaces: YAML does not accept tabs".to_owned());
+        assert_eq!(
+            yaml_help("tabs disallowed within this context (block indentation)", "\t- a"),
+            tabs
+        );
+        assert_eq!(
+            yaml_help("found a tab character where an indentation space is expected", "\tx"),
+            tabs
+        );
+        assert_eq!(
+            yaml_help("the field `title` is written twice", "title: N"),
+            Some("keep one of the two lines: a field is given once".to_owned())
+        );
+        // "acceptable" holds "tab": no advice about tabs for it.
+        assert_eq!(yaml_help("something not acceptable", "title: N"), None);
+    }
 
     #[test]
     fn invalid_encoding_points_at_the_first_bad_byte() {

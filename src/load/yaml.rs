@@ -228,6 +228,11 @@ fn tidy_message(s: &str) -> String {
         Some(i) => &line[..i],
         None => line,
     };
+    // serde-saphyr's words for a repeated key name its own option: say it plainly.
+    if let Some(rest) = line.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return format!("the field `{key}` is written twice");
+    }
     if line.contains("budget breached") {
         if line.contains("Depth") {
             return "the YAML nests deeper than 64 levels".to_owned();
@@ -253,6 +258,21 @@ fn tidy_message(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_field_is_named_without_the_parser_options() {
+        assert_eq!(
+            tidy_message(
+                "duplicate mapping key: title, set DuplicateKeyPolicy in Options if acceptable at line 4 column 1"
+            ),
+            "the field `title` is written twice"
+        );
+        let e = parse("step: mission\ntitle: M\ntitle: N\n").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.pos),
+            ("the field `title` is written twice", Pos::new(3, 1))
+        );
+    }
 
     #[test]
     fn budget_messages_are_plain_words() {
