@@ -2059,3 +2059,27 @@ fn a_redefined_component_replaces_the_built_in_one_everywhere() {
     );
     assert!(!calendar.contains("class=\"mb-slot "), "built-in slot left");
 }
+
+/// An element page lists its own file's problems (the plan's health), and only
+/// those: the objective nothing carries out has its `dead-end`, the others none.
+#[test]
+fn an_element_page_lists_the_problems_of_its_own_file() {
+    let site = drafts_hidden();
+    let dom = parse_html(&site.text("objectives/salon-2027.html"));
+    let health = dom
+        .find(|n| n.attr("class") == Some("mb-warnings"))
+        .expect("objectives/salon-2027.html has no health section");
+    let items = health.by_name("li");
+    assert_eq!(items.len(), 1, "{}", health.text());
+    let item = squash(&items[0].text());
+    assert!(item.starts_with("dead-end "), "{item}");
+    assert!(item.ends_with(&format!("({} 2)", fr()["line"])), "{item}");
+    for (path, bytes) in &site.files {
+        if path.ends_with(".html") && path != "objectives/salon-2027.html" {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains("class=\"mb-warnings\""),
+                "{path} lists problems it does not have"
+            );
+        }
+    }
+}

@@ -151,6 +151,8 @@ fn stream_failure(e: crate::write::WriteError) -> RenderError {
 pub struct Ctx<'a> {
     pub pb: &'a Playbook,
     pub diags: &'a Diagnostics,
+    /// The diagnostics of each file (element pages list their own).
+    pub diags_by_file: std::collections::HashMap<&'a str, Vec<&'a crate::diag::Diagnostic>>,
     pub today: Date,
     pub theme: &'a Theme,
     /// Per element: published (not a draft, or drafts asked for).
@@ -517,9 +519,14 @@ pub fn render_with(
     global.insert("t", &theme.strings);
     let theme: &Theme = theme;
     let included: Vec<bool> = pb.elements.iter().map(|e| opts.drafts || !e.draft).collect();
+    let mut diags_by_file: std::collections::HashMap<&str, Vec<&crate::diag::Diagnostic>> = Default::default();
+    for d in &diags.list {
+        diags_by_file.entry(d.file.as_str()).or_default().push(d);
+    }
     let mut ctx = Ctx {
         pb,
         diags,
+        diags_by_file,
         today,
         theme,
         included,

@@ -114,11 +114,11 @@ fn view_with(ctx: &Ctx, i: usize, body_html: Html) -> ElementView {
 const CHAINS: usize = 12;
 
 fn warnings(ctx: &Ctx, i: usize) -> Vec<Warning> {
-    let file = &ctx.pb.elements[i].file;
-    ctx.diags
-        .list
-        .iter()
-        .filter(|d| &d.file == file)
+    let file = ctx.pb.elements[i].file.as_str();
+    ctx.diags_by_file
+        .get(file)
+        .into_iter()
+        .flatten()
         .map(|d| Warning {
             rule: d.rule.name(),
             message: d.message.clone(),
