@@ -101,11 +101,13 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
     }
 
     // URLs: one page per id; distinct ids must not meet on one page.
-    pb.urls = pb
-        .elements
-        .iter()
-        .map(|e| format!("{}.html", url_path(&e.id)))
-        .collect();
+    pb.urls = {
+        use rayon::prelude::*;
+        pb.elements
+            .par_iter()
+            .map(|e| format!("{}.html", url_path(&e.id)))
+            .collect()
+    };
     // The pages the site writes itself.
     let reserved: std::collections::HashSet<String> = RESERVED_PAGES
         .iter()
