@@ -355,7 +355,7 @@ pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>
     diags.extend(settings.diags);
     let mut sources: HashMap<String, Arc<str>> = settings.sources.into_iter().collect();
     let config = settings.config;
-    let found = walk(root, skip)?;
+    let found = crate::timings::time("walk", || walk(root, skip))?;
     let networks: Vec<String> = config
         .iter()
         .flat_map(|c| c.networks.iter().map(|n| n.id.clone()))
@@ -366,7 +366,7 @@ pub fn load_with(root: &Path, skip: Option<&Path>, mut cache: Option<&mut Cache>
         c.files.clear();
         c.networks.clone_from(&networks);
     }
-    let results = read(&found, cache.as_deref().map(|c| &c.files), &networks);
+    let results = crate::timings::time("read", || read(&found, cache.as_deref().map(|c| &c.files), &networks));
     if let Some(c) = cache {
         c.remember(&found, &results);
         c.settings = Some(settings.key);

@@ -133,7 +133,7 @@ pub fn resolve_kept(loaded: Loaded) -> Option<(Playbook, Resolution)> {
         references::resolve(&mut pb, &index, &loaded.unreadable_ids, &mut diags);
     });
     time("networks", || networks::resolve(&mut pb, &mut diags));
-    let targets = links::Targets::new(&pb);
+    let targets = time("targets", || links::Targets::new(&pb));
     let found = time("links", || {
         links::resolve(&mut pb, &index, &loaded.unreadable_ids, &targets)
     });
