@@ -221,12 +221,18 @@ fn assert_help(json: &Value, rule: &str, file: &str, line: u64, needles: &[&str]
     }
 }
 
+/// An empty folder `name` under the test's temporary folder (emptied if it was there).
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check_rules").join(name);
+    if dir.exists() {
+        fs::remove_dir_all(&dir).unwrap();
+    }
+    dir
+}
+
 /// A fresh copy of a fixture under the test's temporary folder.
 fn temp_copy(rel: &str, name: &str) -> PathBuf {
-    let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check_rules").join(name);
-    if dest.exists() {
-        fs::remove_dir_all(&dest).unwrap();
-    }
+    let dest = fresh_dir(name);
     copy_dir(&fixture(rel), &dest);
     dest
 }
@@ -604,12 +610,7 @@ fn build_date_from_source_date_epoch() {
 
 #[test]
 fn missing_playbook_yaml_is_exit_2() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("check_rules")
-        .join("no-playbook-yaml");
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap();
-    }
+    let dir = fresh_dir("no-playbook-yaml");
     fs::create_dir_all(dir.join("content")).unwrap();
     fs::write(
         dir.join("content/mission.md"),
@@ -912,12 +913,7 @@ fn human_format_broken_link_in_body() {
 /// ones in file order, the same on every run.
 #[test]
 fn rationed_did_you_means_go_to_the_first_files_on_every_run() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("check_rules")
-        .join("ration");
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap();
-    }
+    let dir = fresh_dir("ration");
     fs::create_dir_all(dir.join("content")).unwrap();
     fs::write(
         dir.join("playbook.yaml"),
