@@ -126,6 +126,7 @@ fn run(opts: Options, listen: Option<Listen>) -> i32 {
     );
     let builder = Arc::new(Builder {
         root: root.clone(),
+        out: opts.out.clone(),
         session: Mutex::new(session),
         hub: listen.is_some().then(|| hub.clone()),
         lock: Mutex::new(0),
@@ -309,6 +310,8 @@ fn open_browser(url: &str) {
 struct Builder {
     /// The playbook folder, absolute and resolved (as watched).
     root: PathBuf,
+    /// The output folder.
+    out: PathBuf,
     /// Reuses what did not change from one build to the next.
     session: Mutex<Session>,
     /// `serve` only: where pages learn about builds.
@@ -327,6 +330,11 @@ enum Outcome {
 }
 
 impl Builder {
+    /// Whether the output folder holds a site to show (under an overlay).
+    fn has_site(&self) -> bool {
+        self.out.join("index.html").is_file()
+    }
+
     /// Builds; `changed`: the paths the watcher saw change, if any.
     fn build(&self, changed: Option<&BTreeSet<String>>) -> Outcome {
         let mut digest = self.lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -357,7 +365,7 @@ impl Builder {
         if let Some(hub) = &self.hub {
             match outcome {
                 Outcome::Built => hub.built(),
-                _ => hub.failed(overlay::render(&problems)),
+                _ => hub.failed(overlay::render(&problems, self.has_site())),
             }
         }
         report(&result);

@@ -120,8 +120,10 @@ border-radius:8px;padding:1.25rem 1.5rem;box-shadow:0 10px 40px rgba(0,0,0,.35)}
 #mostbook-overlay .mb-loc{color:#c4c4ce}#mostbook-overlay .mb-help{color:#9ad4a8}\
 #mostbook-overlay button{background:#2a2a32;color:#e8e8ee;border-color:#9a9aa6}}";
 
-/// The overlay element: a self-contained block of HTML (its own style, no script).
-pub fn render(problems: &[Problem]) -> String {
+/// The overlay element: a self-contained block of HTML (its own style, no
+/// script). `site`: whether a site is there to show under it (a first build
+/// that fails on an empty output folder has none).
+pub fn render(problems: &[Problem], site: bool) -> String {
     let errors = problems.iter().filter(|p| p.error).count();
     let mut html = String::with_capacity(4096);
     let _ = write!(
@@ -130,11 +132,15 @@ pub fn render(problems: &[Problem]) -> String {
     );
     let _ = write!(
         html,
-        "<h2 id=\"mostbook-overlay-title\">The last change does not build: {}</h2>\
-         <p>This page is the last good build. Fix the problem and save: the page reloads by itself.</p><ol>",
+        "<h2 id=\"mostbook-overlay-title\">The last change does not build: {}</h2><p>{}</p><ol>",
         match errors {
             0 | 1 => "1 error".to_owned(),
             n => format!("{n} errors"),
+        },
+        if site {
+            "This page is the last good build. Fix the problem and save: the page reloads by itself."
+        } else {
+            "Nothing is built yet. Fix the problem and save: the site appears by itself."
         }
     );
     for p in problems.iter().take(MAX_SHOWN) {
@@ -177,6 +183,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn says_whether_a_site_is_under_it() {
+        let p = || Problem {
+            error: true,
+            rule: "yaml-syntax".into(),
+            location: None,
+            message: "m".into(),
+            snippet: None,
+            help: None,
+        };
+        assert!(render(&[p()], true).contains("This page is the last good build."));
+        let none = render(&[p()], false);
+        assert!(none.contains("Nothing is built yet."), "{none}");
+        assert!(!none.contains("last good build"), "{none}");
+    }
+
+    #[test]
     fn everything_is_escaped() {
         let p = Problem {
             error: true,
@@ -186,7 +208,7 @@ mod tests {
             snippet: Some("3 | <img src=x onerror=alert(1)>".into()),
             help: Some("use 'this'".into()),
         };
-        let html = render(&[p]);
+        let html = render(&[p], true);
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("<a>"), "{html}");
