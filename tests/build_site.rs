@@ -1976,6 +1976,12 @@ fn deny_warnings_fails_and_writes_nothing() {
 fn components_written_once_per_element_equal_the_components_called() {
     let tmp = TempDir::new("prerender");
     let pb = example_copy(tmp.path());
+    // A title holding the character that stands for `root` while links are
+    // written once (U+F8FF, the Apple logo a Mac types with ⌥⇧K).
+    let live = pb.join("content/linkedin/tactics/live-mensuel.md");
+    let text = std::fs::read_to_string(&live).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title:")).unwrap().to_owned();
+    std::fs::write(&live, text.replacen(&title, "title: \"Live \u{F8FF} mensuel\"", 1)).unwrap();
     let fast = tmp.join("fast");
     build_ok(&pb, &fast, &[]);
     std::fs::create_dir_all(pb.join("templates")).unwrap();
@@ -1991,6 +1997,10 @@ fn components_written_once_per_element_equal_the_components_called() {
         fast.keys().collect::<Vec<_>>(),
         called.keys().collect::<Vec<_>>(),
         "the same files"
+    );
+    assert!(
+        String::from_utf8_lossy(&fast["index.html"]).contains("Live \u{F8FF} mensuel"),
+        "the title is not in the overview"
     );
     // What is written once is there.
     let tactic = String::from_utf8_lossy(&fast["linkedin/tactics/etude-de-cas-mardi.html"]).into_owned();
