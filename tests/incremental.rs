@@ -948,35 +948,47 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// A template override (the element pages, or every page through
-    /// `base.html`), its removal, or an interface string in `i18n/`.
+    /// A template override (the element pages, every page through
+    /// `base.html`, or the links to elements through `components.html`), its
+    /// removal, or an interface string in `i18n/`.
     fn template(&mut self) -> String {
         let k = self.k;
         match self.rng.below(4) {
             0 | 1 => {
-                let (file, text) = if self.rng.chance(50) {
-                    (
+                let (file, text) = match self.rng.below(3) {
+                    0 => (
                         "templates/element.html",
                         format!(
                             "{{% extends \"default/element.html\" %}}\n{{% block content %}}<p class=\"incr-override\">Gabarit de l'étape {k}</p>\n{{{{ super() }}}}{{% endblock content %}}\n"
                         ),
-                    )
-                } else {
-                    (
+                    ),
+                    1 => (
                         "templates/base.html",
                         format!(
                             "{{% extends \"default/base.html\" %}}\n{{% block head %}}<meta name=\"incr-step\" content=\"{k}\">{{% endblock head %}}\n"
                         ),
-                    )
+                    ),
+                    // Links to elements are written once per element unless
+                    // `el_link` is redefined: both ways, as the session goes.
+                    _ => (
+                        "templates/components.html",
+                        format!(
+                            "{{% component el_link(el, root) %}}<a class=\"incr-link\" href=\"{{{{ root ~ el.url }}}}\">{k} {{{{ el.title }}}}</a>{{% endcomponent el_link %}}\n"
+                        ),
+                    ),
                 };
                 self.save(file, text.as_bytes());
                 format!("override {file}")
             }
             2 => {
-                let present: Vec<&str> = ["templates/element.html", "templates/base.html"]
-                    .into_iter()
-                    .filter(|f| self.pb.join(f).exists())
-                    .collect();
+                let present: Vec<&str> = [
+                    "templates/element.html",
+                    "templates/base.html",
+                    "templates/components.html",
+                ]
+                .into_iter()
+                .filter(|f| self.pb.join(f).exists())
+                .collect();
                 if present.is_empty() {
                     return self.i18n();
                 }
