@@ -512,30 +512,6 @@ fn a_bad_edit_shows_an_overlay_until_fixed() {
     assert!(!server.get("/").text().contains("mostbook-overlay"));
 }
 
-/// A playbook that does not build from the start has no last good site: the
-/// overlay says so, over the bare page the server has, and the fix brings the site.
-#[test]
-fn a_first_build_that_fails_says_nothing_is_built_yet() {
-    let (_dir, pb) = playbook("first-fails");
-    let file = pb.join("content/x/tactics/daily-thread.md");
-    let good = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, good.replacen("step: tactic", "step: tactic\nstep: tactic", 1)).unwrap();
-    let server = Server::serve(&pb, &[]);
-    let mut events = Events::connect(&server.addr);
-    let home = server.get("/").text();
-    assert!(home.contains("mostbook-overlay"), "{home}");
-    assert!(home.contains("Nothing is built yet."), "{home}");
-    assert!(!home.contains("last good build"), "{home}");
-    assert!(home.contains("the field `step` is written twice"), "{home}");
-
-    save(&file, &good);
-    let reload = events.next("reload");
-    assert!(reload.contains("\"overlay\":null"), "{reload}");
-    let home = server.get("/").text();
-    assert!(!home.contains("mostbook-overlay"));
-    assert!(home.contains("Fil quotidien"), "the site did not appear: {home}");
-}
-
 #[test]
 fn the_event_stream_tells_pages_to_reload_after_an_edit() {
     let (_dir, pb) = playbook("events");
@@ -764,6 +740,9 @@ fn a_playbook_broken_from_the_start_is_served_once_fixed() {
     assert_eq!(r.status, 404);
     assert!(r.text().contains("mostbook-overlay"), "{}", r.text());
     assert!(r.text().contains("content/strategies/blog.md"));
+    // No last good site to speak of: the overlay says so.
+    assert!(r.text().contains("Nothing is built yet."), "{}", r.text());
+    assert!(!r.text().contains("last good build"), "{}", r.text());
     save(&file, &good);
     server.wait_page("/", "the first good build", |r| {
         r.status == 200 && !r.text().contains("mostbook-overlay")
