@@ -385,6 +385,66 @@ mod tests {
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 
+    /// Did-you-means are rationed per run and links resolved in parallel: each
+    /// element must count the ones it took itself (the patch gives those
+    /// back), or a patch can hand out more than a fresh run has. Here one
+    /// element resolves slowly (700 headings and anchors) while others take
+    /// did-you-means; then it asks for 30 more than the ration has left.
+    #[test]
+    fn a_patch_gives_out_no_more_did_you_means_than_a_fresh_run() {
+        let tmp = std::env::temp_dir().join(format!("mostbook-session-ration-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let pb = tmp.join("pb");
+        crate::generate::generate(&pb, 600, 7).unwrap();
+        let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(pb.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(walkdir::DirEntry::into_path)
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        files.sort();
+        let append = |p: &std::path::Path, more: &str| {
+            let text = std::fs::read_to_string(p).unwrap();
+            std::fs::write(p, text + more).unwrap();
+        };
+        let slow = &files[0];
+        let mut body = String::from("\n\n[x](nope-a0.md)\n");
+        for k in 0..700 {
+            body.push_str(&format!("\n## Heading number {k}\n\n[y](#missing-{k})\n"));
+        }
+        append(slow, &body);
+        for (k, f) in files[files.len() - 39..].iter().enumerate() {
+            append(f, &format!("\n\n[x](nope-other-{k}.md)\n"));
+        }
+        let opts = options();
+        let out = tmp.join("out");
+        let mut session = Session::new(pb.clone(), out.clone(), opts.clone());
+        assert!(session.build().is_err(), "broken links are errors");
+        let more: String = (0..30).map(|k| format!("\n[z](nope-more-{k}.md)\n")).collect();
+        append(slow, &more);
+        let rel = slow.strip_prefix(&pb).unwrap().to_string_lossy().into_owned();
+        let patched = match session.build_after(Some(&std::collections::BTreeSet::from([rel]))) {
+            Err(crate::build::BuildError::Playbook(a)) => a.diags,
+            other => panic!("the playbook has errors: {:?}", other.is_ok()),
+        };
+        let fresh = crate::analyze::analyze(&pb, Some(&out), opts.today.as_deref())
+            .unwrap()
+            .diags;
+        let helped = |d: &crate::diag::Diagnostics| {
+            d.list
+                .iter()
+                .filter(|d| d.help.as_deref().is_some_and(|h| h.starts_with("did you mean")))
+                .count()
+        };
+        assert_eq!(helped(&fresh), crate::resolve::SUGGESTIONS);
+        assert_eq!(helped(&patched), helped(&fresh));
+        assert!(
+            patched.list == fresh.list,
+            "the patched build's diagnostics differ from a fresh run's"
+        );
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
     #[test]
     fn a_session_equals_a_fresh_build_when_a_file_becomes_a_folder_and_back() {
         let tmp = std::env::temp_dir().join(format!("mostbook-session-{}", std::process::id()));

@@ -1,7 +1,7 @@
 //! Body links: `broken-link`, `broken-anchor` (and `ambiguous-reference` for wiki links).
 
 use super::ids::Index;
-use super::references::{Lookup, lookup, suggest};
+use super::references::{Lookup, closest, lookup};
 use super::{Link, Playbook};
 use crate::diag::{Diagnostic, Rule, did_you_mean};
 use std::collections::{HashMap, HashSet};
@@ -176,8 +176,14 @@ fn element(
     targets: &Targets,
     i: usize,
 ) -> (Vec<Link>, Found) {
-    let left = || pb.suggestions_left.load(std::sync::atomic::Ordering::Relaxed);
-    let before = left();
+    // The did-you-means this element takes from the ration, counted here:
+    // other threads take from it at the same time.
+    let taken = std::cell::Cell::new(0);
+    let take = || {
+        let ok = pb.take_suggestion();
+        taken.set(taken.get() + usize::from(ok));
+        ok
+    };
     let mut out = Vec::new();
     let file = pb.elements[i].file.as_str();
     let mut links = Vec::with_capacity(pb.scans[i].links.len());
@@ -207,7 +213,9 @@ fn element(
                 Lookup::Found(j) => link.target = Some(j),
                 Lookup::Excused => {}
                 Lookup::Unknown => {
-                    let help = suggest(pb, target, 0..pb.elements.len())
+                    let help = take()
+                        .then(|| closest(pb, target, 0..pb.elements.len()))
+                        .flatten()
                         .map(|s| format!("did you mean `[[{s}]]`?"))
                         .unwrap_or_else(|| {
                             "a wiki link names an element by its id, e.g. `[[linkedin/mission]]` or a unique end of it"
@@ -259,8 +267,7 @@ fn element(
                         None if joined.as_deref().is_some_and(|p| targets.read_files.contains(p)) => {}
                         None => {
                             let wanted = joined.clone().unwrap_or_else(|| path.clone());
-                            let help = pb
-                                .take_suggestion()
+                            let help = take()
                                 .then(|| did_you_mean(&wanted, pb.elements.iter().map(|e| e.file.as_str())))
                                 .flatten()
                                 .map(|s| format!("did you mean `{}`?", relative(file, s)))
@@ -311,7 +318,7 @@ fn element(
     }
     let found = Found {
         diags: out,
-        suggestions: before - left(),
+        suggestions: taken.get(),
     };
     (links, found)
 }

@@ -34,13 +34,18 @@ pub fn lookup(index: &Index, unreadable: &HashSet<String>, reference: &str) -> L
     }
 }
 
-/// The closest id among `candidates` to a reference, by its last segment or in full.
+/// The closest id among `candidates` to a reference, if a did-you-mean is
+/// left for it ([`Playbook::take_suggestion`]).
 pub fn suggest(pb: &Playbook, reference: &str, candidates: impl Iterator<Item = usize>) -> Option<String> {
     // A renamed folder can break thousands of references at once: each suggestion
     // compares with every candidate, so only the first few get one.
-    if !pb.take_suggestion() {
-        return None;
-    }
+    pb.take_suggestion()
+        .then(|| closest(pb, reference, candidates))
+        .flatten()
+}
+
+/// The closest id among `candidates` to a reference, by its last segment or in full.
+pub fn closest(pb: &Playbook, reference: &str, candidates: impl Iterator<Item = usize>) -> Option<String> {
     let candidates: Vec<usize> = candidates.collect();
     let r = crate::load::nfc(reference).to_lowercase();
     let last = |i: usize| pb.elements[i].key.rsplit('/').next().unwrap_or("");
