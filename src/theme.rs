@@ -188,6 +188,9 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
             templates.push((format!("default/{t}"), String::from_utf8_lossy(&f.data).into_owned()));
         }
     }
+    // The templates after these are the playbook's and its theme's (one of
+    // theirs may even be named `default/…`, and replace a built-in one).
+    let builtin = templates.len();
     let custom = (theme != "default").then(|| root.join("themes").join(theme));
     if let Some(dir) = &custom {
         for (name, text) in read_templates(&dir.join("templates"), root)? {
@@ -202,9 +205,8 @@ pub fn load(root: &Path, theme: &str, lang: Language) -> Result<Theme, ThemeErro
         digest.update(text.as_bytes());
         digest.update(&[0]);
     }
-    let redefined = templates
+    let redefined = templates[builtin..]
         .iter()
-        .filter(|(name, _)| !name.starts_with("default/"))
         .flat_map(|(_, text)| defined_components(text).map(str::to_owned))
         .collect();
     tera.add_raw_templates(templates)

@@ -1982,9 +1982,17 @@ fn components_written_once_per_element_equal_the_components_called() {
     let text = std::fs::read_to_string(&live).unwrap();
     let title = text.lines().find(|l| l.starts_with("title:")).unwrap().to_owned();
     std::fs::write(&live, text.replacen(&title, "title: \"Live \u{F8FF} mensuel\"", 1)).unwrap();
+    // A template of the playbook that lists elements with a `root` of its own,
+    // marked safe: the link escapes it as the component does.
+    std::fs::create_dir_all(pb.join("templates")).unwrap();
+    std::fs::write(
+        pb.join("templates/element.html"),
+        "{% extends \"default/element.html\" %}{% block content %}{{ super() }}\
+         <div class=\"odd-root\">{{ <el_list items={element.serves} root={\"<b>&\" | safe}/> }}</div>{% endblock content %}",
+    )
+    .unwrap();
     let fast = tmp.join("fast");
     build_ok(&pb, &fast, &[]);
-    std::fs::create_dir_all(pb.join("templates")).unwrap();
     std::fs::copy(
         manifest_dir().join("themes/default/templates/components.html"),
         pb.join("templates/components.html"),
@@ -2002,8 +2010,12 @@ fn components_written_once_per_element_equal_the_components_called() {
         String::from_utf8_lossy(&fast["index.html"]).contains("Live \u{F8FF} mensuel"),
         "the title is not in the overview"
     );
-    // What is written once is there.
     let tactic = String::from_utf8_lossy(&fast["linkedin/tactics/etude-de-cas-mardi.html"]).into_owned();
+    assert!(
+        tactic.contains("href=\"&lt;b&gt;&amp;linkedin/"),
+        "the odd root is not escaped"
+    );
+    // What is written once is there.
     assert!(tactic.contains("class=\"mb-ref mb-step-strategy"), "{tactic}");
     assert!(String::from_utf8_lossy(&fast["index.html"]).contains("<span class=\"mb-net mb-net-"));
     for (path, bytes) in &fast {
@@ -2092,4 +2104,35 @@ fn an_element_page_lists_the_problems_of_its_own_file() {
             );
         }
     }
+}
+
+/// A playbook's `templates/default/components.html` replaces the built-in file
+/// itself: its components are the playbook's, even though the name is the
+/// built-in one, and they are called as written (here `el_link` tells the
+/// site's root page from the others, which writing it once could not).
+#[test]
+fn a_playbook_file_named_like_the_built_in_components_is_the_playbooks() {
+    let tmp = TempDir::new("default-components");
+    let pb = example_copy(tmp.path());
+    std::fs::create_dir_all(pb.join("templates/default")).unwrap();
+    let builtin = std::fs::read_to_string(manifest_dir().join("themes/default/templates/components.html")).unwrap();
+    let mine = builtin.replacen(
+        "href=\"{{ root ~ el.url }}\"",
+        "href=\"{% if root %}{{ root }}{% else %}./{% endif %}{{ el.url }}\"",
+        1,
+    );
+    assert_ne!(mine, builtin, "el_link's href is not where the test expects it");
+    std::fs::write(pb.join("templates/default/components.html"), mine).unwrap();
+    let out = tmp.join("out");
+    build_ok(&pb, &out, &[]);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("<a class=\"mb-ref mb-step-mission\" href=\"./"),
+        "the playbook's el_link is not used"
+    );
+    let page = std::fs::read_to_string(out.join("linkedin/tactics/etude-de-cas-mardi.html")).unwrap();
+    assert!(
+        page.contains("href=\"../../linkedin/"),
+        "a page below the root links with its root"
+    );
 }
