@@ -616,7 +616,7 @@ fn yaml_help(message: &str, line: &str) -> Option<String> {
     if message.contains("unclosed bracket") {
         return Some("a list in brackets must be closed, e.g. `[video, photo]`; to write text starting with `[`, put it in quotes".to_owned());
     }
-    if message.contains("is written twice") {
+    if message.ends_with("is written twice") {
         return Some("keep one of the two lines: a field is given once".to_owned());
     }
     // The word, not a part of one ("acceptable").

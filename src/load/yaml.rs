@@ -233,6 +233,9 @@ fn tidy_message(s: &str) -> String {
         let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
         return format!("the field `{key}` is written twice");
     }
+    if line.starts_with("duplicate mapping key") {
+        return "a key is written twice".to_owned();
+    }
     if line.contains("budget breached") {
         if line.contains("Depth") {
             return "the YAML nests deeper than 64 levels".to_owned();
@@ -266,6 +269,10 @@ mod tests {
                 "duplicate mapping key: title, set DuplicateKeyPolicy in Options if acceptable at line 4 column 1"
             ),
             "the field `title` is written twice"
+        );
+        assert_eq!(
+            tidy_message("duplicate mapping key, set DuplicateKeyPolicy in Options if acceptable"),
+            "a key is written twice"
         );
         let e = parse("step: mission\ntitle: M\ntitle: N\n").unwrap_err();
         assert_eq!(
