@@ -333,6 +333,13 @@ mod tests {
         }
     }
 
+    /// An empty folder of this test process under the system's temporary folder.
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let tmp = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        tmp
+    }
+
     /// A copy of the example playbook in `to`.
     fn copy_example(to: &std::path::Path) {
         let from = concat!(env!("CARGO_MANIFEST_DIR"), "/example-playbook");
@@ -349,8 +356,7 @@ mod tests {
 
     #[test]
     fn a_patched_build_finds_the_pages_of_files_named_alike_in_another_unicode_form() {
-        let tmp = std::env::temp_dir().join(format!("mostbook-session-nfc-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
+        let tmp = scratch("mostbook-session-nfc");
         let pb = tmp.join("pb");
         copy_example(&pb);
         // café.md in NFC and in NFD: two files, one name once normalised.
@@ -392,8 +398,7 @@ mod tests {
     /// did-you-means; then it asks for 30 more than the ration has left.
     #[test]
     fn a_patch_gives_out_no_more_did_you_means_than_a_fresh_run() {
-        let tmp = std::env::temp_dir().join(format!("mostbook-session-ration-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
+        let tmp = scratch("mostbook-session-ration");
         let pb = tmp.join("pb");
         crate::generate::generate(&pb, 600, 7).unwrap();
         let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(pb.join("content"))
@@ -447,8 +452,7 @@ mod tests {
 
     #[test]
     fn a_session_equals_a_fresh_build_when_a_file_becomes_a_folder_and_back() {
-        let tmp = std::env::temp_dir().join(format!("mostbook-session-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
+        let tmp = scratch("mostbook-session");
         let pb = tmp.join("pb");
         copy_example(&pb);
         let opts = options();
