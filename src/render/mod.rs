@@ -224,7 +224,7 @@ impl Ctx<'_> {
             return self.page(template, path, kind, title, data).map(Some);
         }
         let ctx = self.page_context(template, path, kind, title, data)?;
-        self.structure_file(path, |w| {
+        self.put_stream(path, |w| {
             self.theme
                 .tera
                 .render_to(template, &ctx, w)
@@ -234,6 +234,7 @@ impl Ctx<'_> {
                     _ => std::io::Error::other(self.error(template, &e)),
                 })
         })
+        .map(|()| None)
     }
 
     /// A file of the plan's structure that `write` writes: outside a session,
