@@ -239,14 +239,18 @@ pub fn files(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
         diagnostics: ctx.diags.list.iter().map(crate::diag::JsonItem::from).collect(),
     };
     let mut files = Vec::new();
-    files.extend(ctx.structure_file("playbook.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, &doc)?;
-        w.write_all(b"\n")
+    files.extend(crate::timings::time("playbook.json", || {
+        ctx.structure_file("playbook.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            w.write_all(b"\n")
+        })
     })?);
     drop(doc);
     let include = |i: usize| ctx.included[i];
-    files.extend(ctx.structure_file("graph.svg", |w| {
-        super::graph::write_graph_svg(pb, &include, "", pb.config.language, w)
+    files.extend(crate::timings::time("graph.svg", || {
+        ctx.structure_file("graph.svg", |w| {
+            super::graph::write_graph_svg(pb, &include, "", pb.config.language, w)
+        })
     })?);
     if let Some(base) = &pb.config.base_url {
         files.extend(ctx.structure_file("sitemap.xml", |w| sitemap(ctx, base, &published, w))?);

@@ -114,8 +114,10 @@ pub fn render(ctx: &Ctx) -> Result<Vec<OutFile>, RenderError> {
         .collect();
     drop(data);
     let include = |i: usize| ctx.included[i];
-    files.extend(ctx.structure_file("calendar.ics", |w| {
-        crate::render::ics::write_calendar_ics(pb, &include, ctx.today, w)
+    files.extend(crate::timings::time("calendar.ics", || {
+        ctx.structure_file("calendar.ics", |w| {
+            crate::render::ics::write_calendar_ics(pb, &include, ctx.today, w)
+        })
     })?);
     Ok(files)
 }
