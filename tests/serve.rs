@@ -491,7 +491,12 @@ fn a_bad_edit_shows_an_overlay_until_fixed() {
         !text.contains("<b>nowhere</b>"),
         "raw HTML from the playbook in the overlay"
     );
-    // Over the last good site: the page underneath is the one before the edit.
+    // In the playbook's language (`language: fr`), over the last good site:
+    // the page underneath is the one before the edit.
+    assert!(
+        text.contains("lang=\"fr\"") && text.contains("Cette page est la dernière version construite."),
+        "the overlay does not speak French"
+    );
     assert!(text.contains("Fil quotidien"));
     // Every page, also the ones loaded after the failure, and the 404 page.
     assert!(server.get("/").text().contains("mostbook-overlay"));
@@ -740,9 +745,9 @@ fn a_playbook_broken_from_the_start_is_served_once_fixed() {
     assert_eq!(r.status, 404);
     assert!(r.text().contains("mostbook-overlay"), "{}", r.text());
     assert!(r.text().contains("content/strategies/blog.md"));
-    // No last good site to speak of: the overlay says so.
-    assert!(r.text().contains("Nothing is built yet."), "{}", r.text());
-    assert!(!r.text().contains("last good build"), "{}", r.text());
+    // No last good site to speak of: the overlay says so (in French, the playbook's language).
+    assert!(r.text().contains("Rien n’est encore construit."), "{}", r.text());
+    assert!(!r.text().contains("dernière version construite"), "{}", r.text());
     save(&file, &good);
     server.wait_page("/", "the first good build", |r| {
         r.status == 200 && !r.text().contains("mostbook-overlay")

@@ -365,7 +365,11 @@ impl Builder {
         if let Some(hub) = &self.hub {
             match outcome {
                 Outcome::Built => hub.built(),
-                _ => hub.failed(overlay::render(&problems, self.has_site())),
+                _ => hub.failed(overlay::render(
+                    &problems,
+                    self.has_site(),
+                    overlay::language(&self.root),
+                )),
             }
         }
         report(&result);

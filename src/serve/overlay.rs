@@ -4,6 +4,7 @@
 
 use crate::analyze::Analysis;
 use crate::diag::Severity;
+use crate::model::Language;
 use std::fmt::Write;
 
 /// The id of the overlay element (the live script replaces or removes it).
@@ -120,34 +121,107 @@ border-radius:8px;padding:1.25rem 1.5rem;box-shadow:0 10px 40px rgba(0,0,0,.35)}
 #mostbook-overlay .mb-loc{color:#c4c4ce}#mostbook-overlay .mb-help{color:#9ad4a8}\
 #mostbook-overlay button{background:#2a2a32;color:#e8e8ee;border-color:#9a9aa6}}";
 
+/// The overlay's own words, in the playbook's interface language (the
+/// problems themselves are written as `check` prints them).
+struct Words {
+    title: &'static str,
+    /// One error; several (`{n}` is their number).
+    error_count: (&'static str, &'static str),
+    last_good: &'static str,
+    nothing_built: &'static str,
+    error: &'static str,
+    warning: &'static str,
+    help: &'static str,
+    /// `{n}`: the problems not shown.
+    more: &'static str,
+    dismiss: &'static str,
+}
+
+fn words(lang: Language) -> Words {
+    match lang {
+        Language::En => Words {
+            title: "The last change does not build",
+            error_count: ("1 error", "{n} errors"),
+            last_good: "This page is the last good build. Fix the problem and save: the page reloads by itself.",
+            nothing_built: "Nothing is built yet. Fix the problem and save: the site appears by itself.",
+            error: "error",
+            warning: "warning",
+            help: "help",
+            more: "… and {n} more in the terminal.",
+            dismiss: "Dismiss",
+        },
+        // French typography: a no-break space before `:`.
+        Language::Fr => Words {
+            title: "La dernière modification ne se construit pas",
+            error_count: ("1 erreur", "{n} erreurs"),
+            last_good: "Cette page est la dernière version construite. Corrigez le problème et enregistrez\u{a0}: \
+                        la page se recharge d’elle-même.",
+            nothing_built: "Rien n’est encore construit. Corrigez le problème et enregistrez\u{a0}: \
+                            le site apparaît de lui-même.",
+            error: "erreur",
+            warning: "avertissement",
+            help: "aide",
+            more: "… et {n} de plus dans le terminal.",
+            dismiss: "Fermer",
+        },
+    }
+}
+
+/// The interface language of the playbook at `root`, read leniently: the
+/// overlay shows when the playbook is broken, maybe its playbook.yaml too.
+/// English when `language:` cannot be read.
+pub fn language(root: &std::path::Path) -> Language {
+    use crate::load::yaml::{self, Value};
+    let Ok(text) = std::fs::read_to_string(root.join("playbook.yaml")) else {
+        return Language::En;
+    };
+    let Ok(doc) = yaml::parse(&text) else {
+        return Language::En;
+    };
+    let Value::Map(entries) = doc.value else {
+        return Language::En;
+    };
+    let code = entries
+        .iter()
+        .find(|(k, _)| k.as_scalar_text().as_deref() == Some("language"))
+        .and_then(|(_, v)| v.as_scalar_text());
+    match code.as_deref().map(str::trim) {
+        Some("fr") => Language::Fr,
+        _ => Language::En,
+    }
+}
+
 /// The overlay element: a self-contained block of HTML (its own style, no
-/// script). `site`: whether a site is there to show under it (a first build
-/// that fails on an empty output folder has none).
-pub fn render(problems: &[Problem], site: bool) -> String {
+/// script), in `lang`. `site`: whether a site is there to show under it (a
+/// first build that fails on an empty output folder has none).
+pub fn render(problems: &[Problem], site: bool, lang: Language) -> String {
+    let w = words(lang);
     let errors = problems.iter().filter(|p| p.error).count();
     let mut html = String::with_capacity(4096);
     let _ = write!(
         html,
-        "<div id=\"{ID}\" role=\"alertdialog\" aria-modal=\"true\" aria-labelledby=\"mostbook-overlay-title\"><style>{STYLE}</style><div class=\"mb-box\">"
+        "<div id=\"{ID}\" lang=\"{}\" role=\"alertdialog\" aria-modal=\"true\" aria-labelledby=\"mostbook-overlay-title\"><style>{STYLE}</style><div class=\"mb-box\">",
+        lang.code()
     );
+    let colon = match lang {
+        Language::En => ":",
+        Language::Fr => "\u{a0}:",
+    };
     let _ = write!(
         html,
-        "<h2 id=\"mostbook-overlay-title\">The last change does not build: {}</h2><p>{}</p><ol>",
+        "<h2 id=\"mostbook-overlay-title\">{}{colon} {}</h2><p>{}</p><ol>",
+        w.title,
         match errors {
-            0 | 1 => "1 error".to_owned(),
-            n => format!("{n} errors"),
+            0 | 1 => w.error_count.0.to_owned(),
+            n => w.error_count.1.replace("{n}", &n.to_string()),
         },
-        if site {
-            "This page is the last good build. Fix the problem and save: the page reloads by itself."
-        } else {
-            "Nothing is built yet. Fix the problem and save: the site appears by itself."
-        }
+        if site { w.last_good } else { w.nothing_built }
     );
     for p in problems.iter().take(MAX_SHOWN) {
         let (class, sev) = if p.error {
-            ("mb-error", "error")
+            ("mb-error", w.error)
         } else {
-            ("mb-warning", "warning")
+            ("mb-warning", w.warning)
         };
         let _ = write!(
             html,
@@ -162,19 +236,20 @@ pub fn render(problems: &[Problem], site: bool) -> String {
             let _ = write!(html, "<pre>{}</pre>", escape(s));
         }
         if let Some(h) = &p.help {
-            let _ = write!(html, "<p class=\"mb-help\">help: {}</p>", escape(h));
+            let _ = write!(html, "<p class=\"mb-help\">{}{colon} {}</p>", w.help, escape(h));
         }
         html.push_str("</li>");
     }
     html.push_str("</ol>");
     if problems.len() > MAX_SHOWN {
-        let _ = write!(
-            html,
-            "<p>… and {} more in the terminal.</p>",
-            problems.len() - MAX_SHOWN
-        );
+        let more = w.more.replace("{n}", &(problems.len() - MAX_SHOWN).to_string());
+        let _ = write!(html, "<p>{more}</p>");
     }
-    html.push_str("<p><button type=\"button\" data-mostbook-dismiss>Dismiss</button></p></div></div>");
+    let _ = write!(
+        html,
+        "<p><button type=\"button\" data-mostbook-dismiss>{}</button></p></div></div>",
+        w.dismiss
+    );
     html
 }
 
@@ -192,10 +267,59 @@ mod tests {
             snippet: None,
             help: None,
         };
-        assert!(render(&[p()], true).contains("This page is the last good build."));
-        let none = render(&[p()], false);
+        assert!(render(&[p()], true, Language::En).contains("This page is the last good build."));
+        let none = render(&[p()], false, Language::En);
         assert!(none.contains("Nothing is built yet."), "{none}");
         assert!(!none.contains("last good build"), "{none}");
+    }
+
+    #[test]
+    fn speaks_the_playbooks_language() {
+        let p = |error| Problem {
+            error,
+            rule: "broken-link".into(),
+            location: None,
+            message: "no element `x`".into(),
+            snippet: None,
+            help: Some("did you mean `y`?".into()),
+        };
+        let mut problems = vec![p(true), p(true), p(false)];
+        let fr = render(&problems, true, Language::Fr);
+        assert!(fr.contains("lang=\"fr\""), "{fr}");
+        assert!(fr.contains("ne se construit pas\u{a0}: 2 erreurs</h2>"), "{fr}");
+        assert!(fr.contains("Cette page est la dernière version construite."), "{fr}");
+        assert!(fr.contains(">avertissement</span>"), "{fr}");
+        assert!(fr.contains("aide\u{a0}: did you mean `y`?"), "{fr}");
+        assert!(fr.contains(">Fermer</button>"), "{fr}");
+        assert!(!fr.contains(">error<") && !fr.contains("help:"), "{fr}");
+        problems.extend((0..MAX_SHOWN).map(|_| p(true)));
+        let fr = render(&problems, false, Language::Fr);
+        assert!(fr.contains("Rien n’est encore construit."), "{fr}");
+        assert!(fr.contains("… et 3 de plus dans le terminal."), "{fr}");
+        let en = render(&problems, false, Language::En);
+        assert!(en.contains("does not build: 52 errors</h2>"), "{en}");
+        assert!(en.contains("… and 3 more in the terminal."), "{en}");
+    }
+
+    #[test]
+    fn reads_the_language_even_from_a_broken_playbook_yaml() {
+        let dir = std::env::temp_dir().join(format!("mostbook-overlay-lang-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lang = |text: &str| {
+            std::fs::write(dir.join("playbook.yaml"), text).unwrap();
+            language(&dir)
+        };
+        assert_eq!(lang("title: X\nlanguage: fr\n"), Language::Fr);
+        assert_eq!(
+            lang("title: X\nlanguage: fr\nnetwork: [oops\n"),
+            Language::En,
+            "not YAML"
+        );
+        assert_eq!(lang("language: fr\ntitel: misspelt\nnetworks: 3\n"), Language::Fr);
+        assert_eq!(lang("title: X\n"), Language::En);
+        assert_eq!(lang("language: de\n"), Language::En);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(language(&dir), Language::En, "no playbook.yaml");
     }
 
     #[test]
@@ -208,7 +332,7 @@ mod tests {
             snippet: Some("3 | <img src=x onerror=alert(1)>".into()),
             help: Some("use 'this'".into()),
         };
-        let html = render(&[p], true);
+        let html = render(&[p], true, Language::En);
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("<a>"), "{html}");
