@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mostbook benchmark (issue 6): `mostbook build` and `mostbook check` timed
 # side by side with the floor (examples/floor.rs: walk + pulldown-cmark +
-# write, in parallel; floor-fm also parses the front-matter with serde-saphyr),
+# write, in parallel; floor-fm also parses the front-matter with serde-saphyr,
+# floor-theme also puts each page in the default theme's base.html with Tera 2),
 # Hugo and, when installed, Zola, on the same generated
 # playbooks; peak memory of each; the phase breakdown of a build per size
 # (MOSTBOOK_TIMINGS=1); the page weight of the overview and of the largest
@@ -259,6 +260,8 @@ for N in $SIZES; do
     add floor "$(q "$FLOOR") $(q "$PB") $(q "$WORK/floor-$N")" "$WORK/floor-$N"
     # The floor plus the front-matter parsed as mostbook must (serde-saphyr, spanned).
     add floor-fm "$(q "$FLOOR") --front-matter $(q "$PB") $(q "$WORK/floor-fm-$N")" "$WORK/floor-fm-$N"
+    # …and each page dressed in the default theme's base.html with Tera 2.
+    add floor-theme "$(q "$FLOOR") --theme $(q "$PB") $(q "$WORK/floor-theme-$N")" "$WORK/floor-theme-$N"
 
     if [ "$HUGO" = 1 ]; then
         HSITE="$WORK/hugo-site-$N"
@@ -425,7 +428,7 @@ for N in $SIZES; do
         fi
     fi
 
-    [ "$KEEP" = 1 ] || rm -rf "$PB" "$WORK"/site-"$N" "$WORK"/floor-"$N" "$WORK"/floor-fm-"$N" "$WORK"/hugo-*"$N" "$WORK"/zola-*"$N" "$WORK"/serve-"$N"
+    [ "$KEEP" = 1 ] || rm -rf "$PB" "$WORK"/site-"$N" "$WORK"/floor-"$N" "$WORK"/floor-fm-"$N" "$WORK"/floor-theme-"$N" "$WORK"/hugo-*"$N" "$WORK"/zola-*"$N" "$WORK"/serve-"$N"
     unset CMD OUTDIR MED PEAK
 done
 
