@@ -211,11 +211,13 @@ fn build(dir: &Path, out: &Path, opts: &crate::build::BuildOptions) -> i32 {
         Ok(report) => {
             print_human_if_any(&report.analysis);
             errln!("{}", report.summary());
+            leave(report);
             OK
         }
         Err(BuildError::Playbook(analysis)) => {
             print_human(&analysis);
             errln!("error: nothing was written; the previous output is unchanged");
+            leave(analysis);
             FAILED
         }
         Err(e @ BuildError::Template(_)) => {
@@ -293,11 +295,21 @@ fn check(dir: &Path, format: Format, today: Option<&str>, deny_warnings: bool) -
         Format::Json => out!("{}", render_json(&analysis.diags)),
         Format::Github => out!("{}", render_github(&analysis.diags, &github_prefix(dir))),
     }
-    if fails(&analysis.diags, deny_warnings) {
+    let code = if fails(&analysis.diags, deny_warnings) {
         FAILED
     } else {
         OK
-    }
+    };
+    leave(analysis);
+    code
+}
+
+/// Leaves a playbook's data to the end of the process: `build` and `check`
+/// exit right after, and the system takes the memory back at once, where
+/// freeing it piece by piece takes a while (~30 ms at 10,000 elements, ~230
+/// ms at 100,000). Nothing in it has work to do when dropped.
+fn leave<T>(data: T) {
+    std::mem::forget(data);
 }
 
 /// Prints diagnostics and the closing count to stderr, in colour on a terminal (never with NO_COLOR).
