@@ -39,9 +39,12 @@ pub fn analyze(root: &Path, skip: Option<&Path>, today: Option<&str>) -> Result<
         let (loaded, today) = load_dated(root, skip, today, None)?;
         let sources = loaded.sources.clone();
         let mut diags = loaded.diags.clone();
-        let playbook = crate::timings::time("resolve", || resolve::resolve(loaded, &mut diags));
-        if let Some(pb) = &playbook {
+        let mut playbook = crate::timings::time("resolve", || resolve::resolve(loaded, &mut diags));
+        if let Some(pb) = &mut playbook {
             diags.extend(crate::timings::time("check", || crate::check::check(pb, today)));
+            // What only resolve and check read is not kept through the render.
+            use rayon::prelude::*;
+            pb.scans.par_iter_mut().for_each(crate::markdown::scan::Scan::forget_links);
         }
         let lints = playbook.as_ref().map(|p| p.config.lints.clone()).unwrap_or_default();
         diags.finish(&lints);
