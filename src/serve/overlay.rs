@@ -152,7 +152,7 @@ fn words(lang: Language) -> Words {
         },
         // French typography: a no-break space before `:`.
         Language::Fr => Words {
-            title: "La dernière modification ne se construit pas",
+            title: "La dernière modification empêche la construction",
             error_count: ("1 erreur", "{n} erreurs"),
             last_good: "Cette page est la dernière version construite. Corrigez le problème et enregistrez\u{a0}: \
                         la page se recharge d’elle-même.",
@@ -175,7 +175,7 @@ pub fn language(root: &std::path::Path) -> Language {
     let Ok(text) = std::fs::read_to_string(root.join("playbook.yaml")) else {
         return Language::En;
     };
-    let Ok(doc) = yaml::parse(&text) else {
+    let Ok(doc) = yaml::parse(crate::load::frontmatter::strip_bom(&text)) else {
         return Language::En;
     };
     let Value::Map(entries) = doc.value else {
@@ -286,7 +286,7 @@ mod tests {
         let mut problems = vec![p(true), p(true), p(false)];
         let fr = render(&problems, true, Language::Fr);
         assert!(fr.contains("lang=\"fr\""), "{fr}");
-        assert!(fr.contains("ne se construit pas\u{a0}: 2 erreurs</h2>"), "{fr}");
+        assert!(fr.contains("empêche la construction\u{a0}: 2 erreurs</h2>"), "{fr}");
         assert!(fr.contains("Cette page est la dernière version construite."), "{fr}");
         assert!(fr.contains(">avertissement</span>"), "{fr}");
         assert!(fr.contains("aide\u{a0}: did you mean `y`?"), "{fr}");
@@ -316,6 +316,7 @@ mod tests {
             "not YAML"
         );
         assert_eq!(lang("language: fr\ntitel: misspelt\nnetworks: 3\n"), Language::Fr);
+        assert_eq!(lang("\u{feff}language: fr\r\n"), Language::Fr, "BOM, CRLF");
         assert_eq!(lang("title: X\n"), Language::En);
         assert_eq!(lang("language: de\n"), Language::En);
         std::fs::remove_dir_all(&dir).unwrap();
