@@ -44,7 +44,9 @@ pub fn analyze(root: &Path, skip: Option<&Path>, today: Option<&str>) -> Result<
             diags.extend(crate::timings::time("check", || crate::check::check(pb, today)));
             // What only resolve and check read is not kept through the render.
             use rayon::prelude::*;
-            pb.scans.par_iter_mut().for_each(crate::markdown::scan::Scan::forget_links);
+            pb.scans
+                .par_iter_mut()
+                .for_each(crate::markdown::scan::Scan::forget_links);
         }
         let lints = playbook.as_ref().map(|p| p.config.lints.clone()).unwrap_or_default();
         diags.finish(&lints);

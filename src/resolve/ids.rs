@@ -10,11 +10,121 @@ use std::collections::HashMap;
 pub const RESERVED_PAGES: &[&str] = &["index", "matrix", "calendar", "print", "404", "search"];
 
 /// Looks up elements by lowercased id: exact ids, and every `/`-suffix.
+///
+/// Two tables of (digest of a text, element) stand for hash maps of
+/// strings: they are made in parallel without a string per entry, and a
+/// lookup compares the texts of the few elements with the right digest.
 pub struct Index {
-    pub exact: HashMap<String, usize>,
-    pub suffix: HashMap<String, Vec<usize>>,
     /// Per element, its lowercased id.
     pub keys: Vec<String>,
+    /// Under each key.
+    exact: Digests,
+    /// Under each `/`-suffix of a key: `a/b/c` is under `b/c` and `c`.
+    suffix: Digests,
+}
+
+fn digest(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// (digest, element) pairs, sorted, with where each run of digests that
+/// share their top bits starts: a lookup reads one start, then a pair or two.
+struct Digests {
+    pairs: Vec<(u64, u32)>,
+    starts: Vec<u32>,
+    shift: u32,
+}
+
+impl Digests {
+    fn new(mut pairs: Vec<(u64, u32)>) -> Digests {
+        use rayon::prelude::*;
+        pairs.par_sort_unstable();
+        // About one pair per run.
+        let bits = pairs.len().max(2).next_power_of_two().trailing_zeros();
+        let shift = 64 - bits;
+        let mut starts = Vec::with_capacity((1 << bits) + 1);
+        let mut at = 0;
+        for run in 0..=(1u64 << bits) {
+            while at < pairs.len() && (pairs[at].0 >> shift) < run {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        Digests { pairs, starts, shift }
+    }
+
+    /// The elements listed under `text`'s digest, in element order.
+    fn under(&self, text: &str) -> impl Iterator<Item = usize> {
+        let d = digest(text);
+        let run = (d >> self.shift) as usize;
+        let pairs = &self.pairs[self.starts[run] as usize..self.starts[run + 1] as usize];
+        pairs
+            .iter()
+            .skip_while(move |&&(h, _)| h < d)
+            .take_while(move |&&(h, _)| h == d)
+            .map(|&(_, i)| i as usize)
+    }
+}
+
+impl Index {
+    fn new(keys: Vec<String>) -> Index {
+        use rayon::prelude::*;
+        let exact = keys
+            .par_iter()
+            .enumerate()
+            .map(|(i, k)| (digest(k), i as u32))
+            .collect();
+        let suffix = keys
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, k)| {
+                k.match_indices('/')
+                    .map(move |(at, _)| (digest(&k[at + 1..]), i as u32))
+            })
+            .collect();
+        Index {
+            exact: Digests::new(exact),
+            suffix: Digests::new(suffix),
+            keys,
+        }
+    }
+
+    /// The first element whose id is `key` (lowercased).
+    pub fn exact(&self, key: &str) -> Option<usize> {
+        self.exact.under(key).find(|&i| self.keys[i] == key)
+    }
+
+    /// The elements whose id ends with `/` + `key` (lowercased): the first
+    /// of each distinct id, in element order.
+    pub fn ending(&self, key: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        for i in self.suffix.under(key) {
+            let k = &self.keys[i];
+            let ends = k.len() > key.len() && k.ends_with(key) && k.as_bytes()[k.len() - key.len() - 1] == b'/';
+            if ends && !found.iter().any(|&j| self.keys[j] == *k) {
+                found.push(i);
+            }
+        }
+        found
+    }
+
+    /// The ids of more than one element, with all of them, in element order.
+    fn shared(&self) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for run in self.exact.pairs.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            // Within one digest, the elements grouped by their key (digests may collide).
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            for &(_, i) in run {
+                let i = i as usize;
+                match groups.iter_mut().find(|g| self.keys[g[0]] == self.keys[i]) {
+                    Some(g) => g.push(i),
+                    None => groups.push(vec![i]),
+                }
+            }
+            out.extend(groups.into_iter().filter(|g| g.len() > 1));
+        }
+        out
+    }
 }
 
 /// Why an id breaks the id rules, if it does.
@@ -44,11 +154,11 @@ fn id_pos(pb: &Playbook, i: usize) -> Pos {
 /// stay in the index (so references to them are not reported twice).
 pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
     let n = pb.elements.len();
-    let mut exact: HashMap<String, usize> = HashMap::with_capacity(n);
-    // The keys of more than one element, with all of them (few, if any).
-    let mut shared: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, e) in pb.elements.iter().enumerate() {
-        if let Some(why) = id_problem(&e.id) {
+    use rayon::prelude::*;
+    let index = Index::new(pb.elements.par_iter().map(|e| e.key.clone()).collect());
+    let problems: Vec<Option<String>> = pb.elements.par_iter().map(|e| id_problem(&e.id)).collect();
+    for (i, (e, why)) in pb.elements.iter().zip(problems).enumerate() {
+        if let Some(why) = why {
             let help = if e.spans.id.is_some() {
                 "ids use letters, digits, `-` and `_`, in `/`-separated segments".to_owned()
             } else {
@@ -65,20 +175,9 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
                 .help(help),
             );
         }
-        match exact.entry(e.key.clone()) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                shared
-                    .entry(e.key.as_str())
-                    .or_insert_with(|| vec![*first.get()])
-                    .push(i);
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(i);
-            }
-        }
     }
-    for places in shared.values() {
-        for &i in places {
+    for places in index.shared() {
+        for &i in &places {
             let others: Vec<&str> = places
                 .iter()
                 .filter(|&&j| j != i)
@@ -102,7 +201,6 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
 
     // URLs: one page per id; distinct ids must not meet on one page.
     pb.urls = {
-        use rayon::prelude::*;
         pb.elements
             .par_iter()
             .map(|e| format!("{}.html", url_path(&e.id)))
@@ -188,22 +286,64 @@ pub fn check(pb: &mut Playbook, out: &mut Vec<Diagnostic>) -> Index {
         }
     }
 
-    let mut suffix: HashMap<String, Vec<usize>> = HashMap::with_capacity(n * 2);
-    for (i, e) in pb.elements.iter().enumerate() {
-        for (pos, _) in e.key.match_indices('/') {
-            let list = suffix.entry(e.key[pos + 1..].to_owned()).or_default();
-            if !list.iter().any(|&j| pb.elements[j].key == e.key) {
-                list.push(i);
-            }
-        }
-    }
-    let keys = pb.elements.iter().map(|e| e.key.clone()).collect();
-    Index { exact, suffix, keys }
+    index
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn index(keys: &[&str]) -> Index {
+        Index::new(keys.iter().map(|k| (*k).to_owned()).collect())
+    }
+
+    #[test]
+    fn an_index_finds_ids_and_their_endings() {
+        let ix = index(&[
+            "li/mission",
+            "li/strategies/video",
+            "x/strategies/video",
+            "li/mission",
+            "video",
+        ]);
+        assert_eq!(ix.exact("li/mission"), Some(0), "the first of an id used twice");
+        assert_eq!(ix.exact("video"), Some(4));
+        assert_eq!(ix.exact("mission"), None);
+        assert_eq!(ix.ending("mission"), vec![0], "one id, even if two elements have it");
+        assert_eq!(
+            ix.ending("video"),
+            vec![1, 2],
+            "`video` itself does not end with `/video`"
+        );
+        assert_eq!(ix.ending("strategies/video"), vec![1, 2]);
+        assert_eq!(
+            ix.ending("x/strategies/video"),
+            Vec::<usize>::new(),
+            "not a suffix of itself"
+        );
+        assert_eq!(ix.ending("ideo"), Vec::<usize>::new(), "whole segments only");
+        assert_eq!(ix.shared(), vec![vec![0, 3]]);
+        let big: Vec<String> = (0..5000).map(|i| format!("n{}/t/{i}", i % 7)).collect();
+        let ix = Index::new(big);
+        for i in (0..5000).step_by(97) {
+            assert_eq!(ix.exact(&format!("n{}/t/{i}", i % 7)), Some(i));
+            assert_eq!(ix.ending(&format!("{i}")), vec![i]);
+        }
+        assert_eq!(ix.ending("t/12"), vec![12]);
+        assert!(ix.shared().is_empty());
+    }
+
+    #[test]
+    fn ids_whose_digests_collide_are_told_apart() {
+        let keys: Vec<String> = ["a", "b", "a", "b", "c"].iter().map(|k| (*k).to_owned()).collect();
+        let collide = |n: u32| Digests::new((0..n).map(|i| (7, i)).collect());
+        let ix = Index {
+            exact: collide(5),
+            suffix: collide(0),
+            keys,
+        };
+        assert_eq!(ix.shared(), vec![vec![0, 2], vec![1, 3]]);
+    }
 
     #[test]
     fn id_rules() {

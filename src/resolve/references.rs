@@ -17,13 +17,14 @@ pub enum Lookup {
 /// SPEC's reference resolution: the exact id, else the one id ending in `/` + the reference.
 pub fn lookup(index: &Index, unreadable: &HashSet<String>, reference: &str) -> Lookup {
     let key = crate::load::nfc(reference.trim()).to_lowercase();
-    if let Some(&i) = index.exact.get(&key) {
+    if let Some(i) = index.exact(&key) {
         return Lookup::Found(i);
     }
-    match index.suffix.get(&key).map(Vec::as_slice) {
-        Some([i]) => Lookup::Found(*i),
-        Some(many) if many.len() > 1 => Lookup::Ambiguous(many.to_vec()),
-        _ => {
+    let ending = index.ending(&key);
+    match ending.len() {
+        1 => Lookup::Found(ending[0]),
+        2.. => Lookup::Ambiguous(ending),
+        0 => {
             let suffix = format!("/{key}");
             if unreadable.contains(&key) || unreadable.iter().any(|u| u.ends_with(&suffix)) {
                 Lookup::Excused
