@@ -105,16 +105,26 @@ pub struct Targets {
 
 impl Targets {
     pub fn new(pb: &Playbook) -> Self {
-        Targets {
-            read_files: pb.sources.keys().map(|k| crate::load::nfc(k).into_owned()).collect(),
+        use rayon::prelude::*;
+        let (read_files, by_file) = rayon::join(
+            || {
+                pb.sources
+                    .par_iter()
+                    .map(|(k, _)| crate::load::nfc(k).into_owned())
+                    .collect()
+            },
             // File names compare in NFC, like ids.
-            by_file: pb
-                .elements
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (crate::load::nfc(&e.file).into_owned(), i))
-                .collect(),
-        }
+            || {
+                let names: Vec<String> = pb
+                    .elements
+                    .par_iter()
+                    .map(|e| crate::load::nfc(&e.file).into_owned())
+                    .collect();
+                // In file order: of two names equal in NFC, the last one is kept, as before.
+                names.into_iter().enumerate().map(|(i, n)| (n, i)).collect()
+            },
+        );
+        Targets { read_files, by_file }
     }
 }
 
