@@ -7,25 +7,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() {
-    if one_shot() {
-        // `build` and `check` exit when done: memory they free is better
-        // kept for their next allocations than given back to the system.
-        // Given back (after 10 ms by default), it is faulted in again 4 KiB
-        // at a time, without huge pages: ~20,000 page faults at 10k
-        // elements, ~250,000 at 100k, and 9–12 % of the wall time
-        // (BENCHMARKS.md). Long-running `serve` and `watch` keep the default.
-        // MIMALLOC_PURGE_DELAY still decides when it is set.
-        // SAFETY: a plain setter of mimalloc's, called before any other
-        // thread exists (it is not thread-safe).
-        unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, -1) };
-    }
+    // Memory mostbook frees is kept for its next allocations, not given back
+    // to the system. Given back (after 10 ms by default), it is faulted in
+    // again 4 KiB at a time, without huge pages: a build at 10k elements
+    // took ~20,000 page faults (100k: ~250,000) and 8–11 % more wall time,
+    // and in `serve` each rebuild after a save paid them again (~25 ms of
+    // edit-to-visible at 10k). The price: a `serve` session keeps its
+    // high-water mark (~110 MiB more at 10k). See BENCHMARKS.md.
+    // MIMALLOC_PURGE_DELAY still decides when it is set.
+    // SAFETY: a plain setter of mimalloc's, called before any other thread
+    // exists (it is not thread-safe).
+    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, -1) };
     std::process::exit(mostbook::cli::main());
-}
-
-/// Whether the command is `build` or `check` (its first word that is not an option).
-fn one_shot() -> bool {
-    std::env::args_os()
-        .skip(1)
-        .find(|a| !a.to_string_lossy().starts_with('-'))
-        .is_some_and(|a| a == "build" || a == "check")
 }
