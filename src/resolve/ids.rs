@@ -115,15 +115,15 @@ impl Index {
     /// The elements whose id ends with `/` + `key` (lowercased): the first
     /// of each distinct id, in element order.
     pub fn ending(&self, key: &str) -> Vec<usize> {
-        let mut found: Vec<usize> = Vec::new();
-        for i in self.suffix.under(key) {
-            let k = &self.keys[i];
-            let ends = k.len() > key.len() && k.ends_with(key) && k.as_bytes()[k.len() - key.len() - 1] == b'/';
-            if ends && !found.iter().any(|&j| self.keys[j] == *k) {
-                found.push(i);
-            }
-        }
-        found
+        self.suffix
+            .under(key)
+            .filter(|&i| {
+                let k = &self.keys[i];
+                k.len() > key.len() && k.ends_with(key) && k.as_bytes()[k.len() - key.len() - 1] == b'/'
+            })
+            // Of elements sharing an id, the first stands for them all.
+            .filter(|&i| self.exact(&self.keys[i]) == Some(i))
+            .collect()
     }
 
     /// The ids of more than one element, with all of them, in element order.
@@ -349,6 +349,12 @@ mod tests {
         }
         assert_eq!(ix.ending("t/12"), vec![12]);
         assert!(ix.shared().is_empty());
+        // Many ids with the same last segment: each lookup stays linear in them.
+        let same: Vec<String> = (0..20_000).map(|i| format!("d{i}/index")).collect();
+        let ix = Index::new(same);
+        for _ in 0..20 {
+            assert_eq!(ix.ending("index").len(), 20_000);
+        }
     }
 
     #[test]
