@@ -365,11 +365,12 @@ impl Builder {
         if let Some(hub) = &self.hub {
             match outcome {
                 Outcome::Built => hub.built(),
-                _ => hub.failed(overlay::render(
-                    &problems,
-                    self.has_site(),
-                    overlay::language(&self.root),
-                )),
+                _ => {
+                    // playbook.yaml is read again, outside the build's guard:
+                    // whatever broke the build must not take the builder down.
+                    let lang = std::panic::catch_unwind(|| overlay::language(&self.root)).unwrap_or_default();
+                    hub.failed(overlay::render(&problems, self.has_site(), lang));
+                }
             }
         }
         report(&result);
