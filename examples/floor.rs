@@ -84,7 +84,7 @@ impl Frame {
             .map(|(k, n)| {
                 serde_json::json!({
                     "id": n.id, "name": n.name, "url": n.url,
-                    "page": format!("networks/{}.html", n.id), "palette": k % 8,
+                    "page": mostbook::render::pages::network::path(&n.id), "palette": k % 8,
                 })
             })
             .collect();
@@ -105,7 +105,7 @@ impl Frame {
     fn page(&self, path: &str, title: &str, body_html: &str) -> std::io::Result<String> {
         let mut ctx = tera::Context::new();
         let network = path.split('/').next().unwrap_or_default();
-        ctx.insert("root", &"../".repeat(path.matches('/').count()));
+        ctx.insert("root", &mostbook::render::root_of(path));
         ctx.insert(
             "page",
             &serde_json::json!({ "kind": "element", "title": title, "path": path, "canonical": null }),
